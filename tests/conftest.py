@@ -43,3 +43,30 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         "OPENROUTER_API_KEY",
     ):
         monkeypatch.delenv(variable, raising=False)
+
+
+# Appended with the keyring fixtures below; the import sits here to keep the edit append-only.
+from collections.abc import Iterator  # noqa: E402
+
+import keyring  # noqa: E402
+from keyring.backends import fail  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_real_keyring() -> Iterator[None]:
+    """Every test starts with no keyring backend, so none can read or write a person's real keys."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring(no_real_keyring: None) -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring, installed as keyring's backend for this test only."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -1,0 +1,214 @@
+"""`assess`: how hard a message is, which tier of bot it needs, and why, in plain words.
+
+A heuristic on purpose: no model call, a few microseconds. The score is sigmoid(weights · features)
+with weights fitted offline (`weights.py`); the reasons are the features that pushed the score
+most, so what a person reads under an answer is what really decided the route.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bytechat_tui.routing.features import NAMES, Features, extract
+from bytechat_tui.routing.weights import TIER_THRESHOLDS, WEIGHTS
+from bytechat_tui.tokens import estimate_tokens
+
+FOLLOW_UP_INHERITANCE = 0.85
+"""Share of the previous message's score a follow-up ("now make it faster") keeps at least."""
+DEFAULT_FLOOR_TURNS = 3
+"""After an escalation, this many further user messages need at least the escalated tier."""
+LONG_CONTEXT_TOKENS = 100_000
+_PRESENT = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of the conversation so far, with what routing learnt about it at the time."""
+
+    role: str
+    """"system", "user" or "assistant"."""
+    text: str
+    score: float | None = None
+    """For user turns: the assessment score, if it was assessed."""
+    tier: int | None = None
+    """For assistant turns: the tier of the bot that answered."""
+    escalated: bool = False
+    """For assistant turns: the answer came from `r` (re-ask the strongest bot)."""
+    tokens: int | None = None
+    """Known token count of `text`; estimated when None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    score: float
+    """Difficulty in [0, 1]: how much a stronger model is expected to add."""
+    needed_tier: int
+    needed_tags: frozenset[str]
+    input_tokens: int
+    """Everything that will be sent: system prompt, history and the message."""
+    message_tokens: int
+    output_tokens: int
+    """Expected length of the answer, for cost estimates."""
+    tokens_estimated: bool
+    reasons: tuple[str, ...]
+    """Most decisive first; the first one is quoted under the answer."""
+    follow_up: bool = False
+    floor_tier: int = 1
+    """Tier kept by a recent escalation; 1 when there is none."""
+
+
+_LABELS: dict[str, str] = {
+    "code_block": "code block",
+    "programming": "programming topic",
+    "error_trace": "error trace",
+    "math_words": "math",
+    "math_symbols": "math notation",
+    "proof": "asks for a proof",
+    "reasoning": "asks for analysis",
+    "planning": "design or planning",
+    "puzzle": "logic puzzle",
+    "step_by_step": "asks for step-by-step work",
+    "constraints": "several constraints",
+    "list_items": "multi-part request",
+    "questions": "several questions",
+    "creative": "creative writing",
+    "rewrite": "rewrite, translate or summarise",
+    "lookup": "short factual question",
+    "greeting": "small talk",
+    "non_english": "non-English text",
+    "choices": "multiple-choice question",
+    "code_request": "asks for code",
+    "compute_request": "asks for a calculation",
+    "role_play": "role-play",
+    "advice": "asks for ideas",
+    "writing": "writing task",
+    "long_numbers": "large numbers",
+}
+
+
+def _label(name: str, features: Features, tokens: int) -> str:
+    if name == "length":
+        return _size(tokens)
+    if name == "lines":
+        return "many lines"
+    if name == "code_lines":
+        return f"{features.code_lines} lines of code"
+    if name == "numbers":
+        return f"{features.numbers} numbers"
+    return _LABELS[name]
+
+
+def _size(tokens: int) -> str:
+    return f"{tokens} token" if tokens == 1 else f"{tokens} tokens"
+
+
+def tier_for(score: float) -> int:
+    return 1 + sum(score >= threshold for threshold in TIER_THRESHOLDS)
+
+
+def _score(features: Features) -> float:
+    logit = sum(weight * value for weight, value in zip(WEIGHTS, features.values))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+def _reasons(features: Features, tokens: int, score: float) -> tuple[str, ...]:
+    """The features that moved the score most in the direction it went."""
+    direction = 1.0 if score >= 0.5 else -1.0
+    pushes = sorted(
+        (
+            (direction * weight * value, name)
+            for name, weight, value in zip(NAMES[1:], WEIGHTS[1:], features.values[1:])
+            if value > _PRESENT and direction * weight * value > 0
+        ),
+        reverse=True,
+    )
+    reasons = [_label(name, features, tokens) for _, name in pushes[:3]]
+    size = _size(tokens)
+    if size not in reasons:
+        reasons.append(size)
+    return tuple(reasons)
+
+
+def _expected_output(named: dict[str, float], message_tokens: int) -> int:
+    """A typical answer length for this kind of message: only used to estimate cost."""
+    if named["greeting"]:
+        return 40
+    if named["rewrite"]:
+        return min(4000, max(60, int(message_tokens * 1.1)))
+    if named["lookup"]:
+        return 150
+    if named["code_request"] or named["code_block"] or named["creative"] or named["writing"]:
+        return 700
+    if named["proof"] or named["compute_request"] or named["step_by_step"]:
+        return 500
+    return 350
+
+
+def _previous_user_score(history: Sequence[Turn]) -> float | None:
+    for turn in reversed(history):
+        if turn.role == "user":
+            if turn.score is not None:
+                return turn.score
+            return _score(extract(turn.text, turn.tokens or estimate_tokens(turn.text)))
+    return None
+
+
+def _escalation_floor(history: Sequence[Turn], floor_turns: int) -> tuple[int, int]:
+    """(tier, user turns since) of the latest escalation still within `floor_turns`; (1, 0) if none."""
+    user_turns_since = 0
+    for turn in reversed(history):
+        if turn.role == "user":
+            user_turns_since += 1
+            if user_turns_since > floor_turns:
+                break
+        elif turn.role == "assistant" and turn.escalated and turn.tier:
+            return turn.tier, user_turns_since
+    return 1, 0
+
+
+def assess(
+    message: str,
+    history: Sequence[Turn] = (),
+    floor_turns: int = DEFAULT_FLOOR_TURNS,
+) -> Assessment:
+    """Grade `message` given the conversation before it (system prompt included as a turn)."""
+    message_tokens = estimate_tokens(message)
+    history_tokens = sum(turn.tokens if turn.tokens is not None else estimate_tokens(turn.text) for turn in history)
+    input_tokens = message_tokens + history_tokens
+    features = extract(message, message_tokens)
+    score = _score(features)
+    reasons = list(_reasons(features, message_tokens, score))
+
+    previous = _previous_user_score(history) if features.follow_up else None
+    if previous is not None and previous * FOLLOW_UP_INHERITANCE > score:
+        score = previous * FOLLOW_UP_INHERITANCE
+        hard = tier_for(previous) >= 3
+        reasons.insert(0, "follow-up to a hard question" if hard else "follow-up")
+
+    needed_tier = tier_for(score)
+    floor_tier, turns_ago = _escalation_floor(history, floor_turns)
+    if floor_tier > needed_tier:
+        needed_tier = floor_tier
+        when = "the last message" if turns_ago <= 1 else f"{turns_ago} messages ago"
+        reasons.insert(0, f"conversation escalated to tier {floor_tier} {when}")
+
+    named = features.named()
+    tags = set()
+    if named["code_request"] or named["code_block"] or named["error_trace"]:
+        tags.add("code")
+    if input_tokens > LONG_CONTEXT_TOKENS:
+        tags.add("long-context")
+    return Assessment(
+        score=score,
+        needed_tier=needed_tier,
+        needed_tags=frozenset(tags),
+        input_tokens=input_tokens,
+        message_tokens=message_tokens,
+        output_tokens=_expected_output(named, message_tokens),
+        tokens_estimated=True,
+        reasons=tuple(reasons),
+        follow_up=previous is not None,
+        floor_tier=floor_tier,
+    )

@@ -1,0 +1,175 @@
+"""What the classifier looks at in a message: cheap, explainable signals of difficulty.
+
+Everything here is a handful of C-level string operations and two regular expressions over at
+most `WINDOW` characters, so a feature vector costs a few microseconds whatever the message size.
+The weights that turn these features into a score live in `weights.py` and are fitted offline.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+HEAD = 6000
+TAIL = 2000
+WINDOW = HEAD + TAIL
+"""Only the start and the end of a long message are read: that is where people put the request."""
+
+_WORD = re.compile(r"[a-z][a-z'+#]*")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-e][.)])\s", re.MULTILINE)
+_CODE_REQUEST = re.compile(
+    r"\b(?:write|implement|code|create|build|fix|debug|refactor|optimi[sz]e|convert)\b[^.?!\n]{0,60}?"
+    r"\b(?:code|function|script|program|class|query|regex|module|snippet|api|algorithm|app|game)\b"
+)
+_COMPUTE_REQUEST = re.compile(
+    r"\b(?:calculate|compute|how (?:many|much|long|far|often)|what is the (?:probability|value|sum|number)|"
+    r"find (?:the|all|x)|solve|determine|estimate)\b"
+)
+_ROLE_PLAY = re.compile(r"\b(?:act as|you are an?|pretend|imagine you|role-?play|as an? (?:expert|professional))\b")
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import|#include|function\b|const |let |var |public |"
+    r"private |fn |func |SELECT |return\b|for \(|if \(|while \(|\}|<\w+[ >])|[;{]\s*$",
+    re.MULTILINE,
+)
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+PROGRAMMING = _words(
+    "python javascript typescript java rust golang c++ c# kotlin swift php ruby sql bash shell",
+    "regex html css react django flask pandas numpy dataframe api json yaml docker kubernetes",
+    "git linux function functions class method variable compile compiler runtime async thread",
+    "debug bug exception traceback stack algorithm recursion script code coding program query",
+    "database server frontend backend npm pip library framework",
+)
+MATH = _words(
+    "equation equations solve integral derivative matrix probability theorem lemma prime",
+    "polynomial calculus algebra geometry vector eigenvalue logarithm sqrt sin cos tan limit",
+    "converge series modulo factorial permutation combinatorics expected variance triangle",
+    "radius area volume percent percentage ratio fraction sum product remainder divisible",
+)
+PROOF = _words("prove proof proves derive derivation disprove demonstrate rigorous formally")
+REASONING = _words(
+    "why explain analyze analyse compare contrast evaluate reason reasoning justify critique",
+    "implications tradeoffs trade-offs pros cons assess infer deduce hypothesis",
+)
+PLANNING = _words("design architect architecture plan strategy optimize optimise implement build schedule")
+PUZZLE = _words("riddle puzzle trick liar liars truthful paradox logic brainteaser")
+CONSTRAINTS = _words(
+    "must exactly only without never always least most format formatted json table columns",
+    "limit maximum minimum words sentences characters strictly ensure include exclude",
+)
+CREATIVE = _words("story poem poetry song lyrics haiku limerick fiction character novel joke rap")
+REWRITE = _words(
+    "rewrite rephrase paraphrase translate translation summarize summarise summary proofread",
+    "shorten simplify grammar correct polish tldr",
+)
+ADVICE = _words("ideas tips suggest suggestions recommend recommendations advice brainstorm names slogan")
+WRITING = _words("essay blog email letter article post speech outline cover description review")
+LOOKUP = _words("who when where define definition meaning capital name list")
+GREETING = _words("hi hello hey thanks thank ok okay cool great bye")
+FOLLOW_UP = _words("it this that these those again also instead now same above previous more")
+
+NAMES = (
+    "bias",
+    "length",
+    "lines",
+    "code_block",
+    "code_lines",
+    "programming",
+    "error_trace",
+    "math_words",
+    "math_symbols",
+    "numbers",
+    "proof",
+    "reasoning",
+    "planning",
+    "puzzle",
+    "step_by_step",
+    "constraints",
+    "list_items",
+    "questions",
+    "creative",
+    "rewrite",
+    "lookup",
+    "greeting",
+    "non_english",
+    "choices",
+    "code_request",
+    "compute_request",
+    "role_play",
+    "advice",
+    "writing",
+    "long_numbers",
+)
+"""Feature order, shared with the weight vector in `weights.py`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    values: tuple[float, ...]
+    """One value per name in `NAMES`, each roughly in [0, 1]."""
+    numbers: int
+    """Distinct numbers seen: kept for the reasons shown to people."""
+    code_lines: int
+    follow_up: bool
+    """Short and refers back ("make it faster", "why?"): inherits difficulty from the previous turn."""
+
+    def named(self) -> dict[str, float]:
+        return dict(zip(NAMES, self.values))
+
+
+def _saturate(count: float, scale: float) -> float:
+    """Maps a count to [0, 1): the first few occurrences matter, the fiftieth barely."""
+    return 1.0 - math.exp(-count / scale)
+
+
+def extract(text: str, tokens: int) -> Features:
+    window = text if len(text) <= WINDOW else text[:HEAD] + "\n" + text[-TAIL:]
+    low = window.lower()
+    words = set(_WORD.findall(low))
+    numbers = set(_NUMBER.findall(window))
+    code_lines = len(_CODE_LINE.findall(window))
+    list_items = len(_LIST_ITEM.findall(window))
+    non_ascii = len(window.encode("utf-8", "surrogatepass")) - len(window)
+    math_symbols = sum(map(window.count, "=+^*/<>√∫∑π≤≥")) + low.count("\\frac") + low.count("$")
+    word_count = max(1, low.count(" ") + 1)
+    choices = sum(1 for marker in ("\na.", "\nb.", "\nc.", "\nd.", "\na)", "\nb)", "\nc)", "\nd)") if marker in low)
+    follow_up = tokens <= 24 and (bool(words & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
+    values = (
+        1.0,
+        math.log1p(tokens) / 10.0,
+        _saturate(window.count("\n"), 20.0),
+        1.0 if "```" in window else 0.0,
+        _saturate(code_lines, 4.0),
+        _saturate(len(words & PROGRAMMING), 2.0),
+        1.0 if ("traceback" in low or "error:" in low or "exception" in low) else 0.0,
+        _saturate(len(words & MATH), 2.0),
+        _saturate(math_symbols, 6.0),
+        _saturate(len(numbers), 4.0),
+        1.0 if words & PROOF else 0.0,
+        _saturate(len(words & REASONING), 2.0),
+        _saturate(len(words & PLANNING), 2.0),
+        1.0 if words & PUZZLE else 0.0,
+        1.0 if "step by step" in low or "step-by-step" in low else 0.0,
+        _saturate(len(words & CONSTRAINTS), 3.0),
+        _saturate(list_items, 4.0),
+        _saturate(low.count("?"), 2.0),
+        1.0 if words & CREATIVE else 0.0,
+        1.0 if words & REWRITE else 0.0,
+        1.0 if (words & LOOKUP and word_count <= 12) else 0.0,
+        1.0 if (words & GREETING and word_count <= 6) else 0.0,
+        min(1.0, non_ascii / max(1, len(window)) * 3.0),
+        1.0 if choices >= 3 else 0.0,
+        1.0 if _CODE_REQUEST.search(low) else 0.0,
+        1.0 if _COMPUTE_REQUEST.search(low) else 0.0,
+        1.0 if _ROLE_PLAY.search(low) else 0.0,
+        1.0 if words & ADVICE else 0.0,
+        1.0 if words & WRITING else 0.0,
+        _saturate(sum(1 for number in numbers if len(number) >= 3), 3.0),
+    )
+    return Features(values=values, numbers=len(numbers), code_lines=code_lines, follow_up=follow_up)
