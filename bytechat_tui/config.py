@@ -7,7 +7,6 @@ Only the standard library is imported here: the CLI reads the config before it s
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -97,7 +96,7 @@ class Config:
 
     def error(self, table: tuple[str, ...], key: str | None, problem: str) -> ConfigError:
         """A `ConfigError` pointing at `key` of `table`, for problems only found when rooms are built."""
-        return ConfigError(_message(self.path, locate(self.source, table, key), problem))
+        return ConfigError(_message(self.path, _locate(self.source, table, key), problem))
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -123,7 +122,9 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: values are nested too deeply to be a config file.") from None
 
 
-_SYNTAX_POSITION = re.compile(r"(?s)(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)")
+_SYNTAX_POSITION = re.compile(
+    r"(?s)(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)"
+)
 
 
 def _syntax_message(path: Path, text: str, error: tomllib.TOMLDecodeError) -> str:
@@ -133,7 +134,8 @@ def _syntax_message(path: Path, text: str, error: tomllib.TOMLDecodeError) -> st
         return f"{path}: this is not valid TOML ({error})."
     what = match["what"][:1].lower() + match["what"][1:]
     if match["line"] is None:
-        return _message(path, text.rstrip().count("\n") + 1, f"this is not valid TOML: {what} at the end of the file.")
+        last_line = text.rstrip().count("\n") + 1
+        return _message(path, last_line, f"this is not valid TOML: {what} at the end of the file.")
     return _message(path, int(match["line"]), f"this is not valid TOML: {what} at column {match['column']}.")
 
 
@@ -166,7 +168,7 @@ def _parse_key(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
     return None
 
 
-def locate(text: str, table: tuple[str, ...], key: str | None = None) -> int | None:
+def _locate(text: str, table: tuple[str, ...], key: str | None = None) -> int | None:
     """The line (1-based) defining `key` in `table`, else the first line defining the table, else None.
 
     A line scanner rather than a parser: tomllib gives no positions, and headers, dotted keys and
@@ -184,8 +186,8 @@ def locate(text: str, table: tuple[str, ...], key: str | None = None) -> int | N
             continue
         if stripped.startswith("["):
             parsed = _parse_key(stripped, 2 if stripped.startswith("[[") else 1)
-            if parsed is None:
-                continue
+            if parsed is None or not stripped.startswith("]", parsed[1]):
+                continue  # a line of a multi-line array, not a header
             current = parsed[0]
             if current == target:
                 return number
@@ -196,11 +198,12 @@ def locate(text: str, table: tuple[str, ...], key: str | None = None) -> int | N
         if parsed is None or not stripped.startswith("=", parsed[1]):
             continue
         full = current + parsed[0]
-        value = stripped[parsed[1] + 1 :].lstrip()
-        if full == target or (full == target[: len(full)] and value.startswith("{")):
+        if full == target:
             return number
+        # The table's first line; for an inline table, that line is also where its keys are.
         if fallback is None and full[: len(table)] == table:
             fallback = number
+        value = stripped[parsed[1] + 1 :].lstrip()
         for quotes in ('"""', "'''"):
             if value.startswith(quotes) and value.count(quotes) == 1:
                 open_string = quotes
@@ -223,6 +226,8 @@ _ROUTING_KEYS = tuple(RoutingConfig.__dataclass_fields__)
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    import difflib  # only a file with a mistake pays for it
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -233,21 +238,13 @@ def _holds_secret_value(value: object) -> bool:
     return isinstance(value, list) and any(_holds_secret_value(item) for item in value)
 
 
+_KINDS = ((bool, "true/false"), (int, "a whole number"), (float, "a number"), (str, "text"), (list, "a list"))
+
+
 def _kind(value: object) -> str:
-    """How a person would call a TOML value's type."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
+    """How a person would call a TOML value's type (bool first: to Python it is an int)."""
+    kinds = (name for kind, name in _KINDS if isinstance(value, kind))
+    return next(kinds, "a table" if isinstance(value, dict) else "a date or time")
 
 
 def _describe(table: tuple[str, ...]) -> str:
@@ -331,7 +328,8 @@ class _Table:
             return None
         for item in value:
             if not isinstance(item, str):
-                raise self.error(key, f"{self.where} has {key} holding {_kind(item)}; expected names in quotes.")
+                problem = f"{self.where} has {key} holding {_kind(item)}; expected names in quotes."
+                raise self.error(key, problem)
         return tuple(value)
 
 
@@ -344,7 +342,7 @@ class _Parser:
         self.document = document
 
     def error(self, table: tuple[str, ...], key: str | None, problem: str) -> ConfigError:
-        return ConfigError(_message(self.path, locate(self.text, table, key), problem))
+        return ConfigError(_message(self.path, _locate(self.text, table, key), problem))
 
     def config(self) -> Config:
         self.refuse_secrets(self.document, ())
@@ -414,10 +412,11 @@ class _Parser:
     def key_name_for(self, table: tuple[str, ...]) -> str:
         """The keyring entry a secret was meant for: its bot's own key name, else its provider."""
         bots = self.document.get("bots")
-        bot = bots.get(table[1]) if len(table) >= 2 and table[0] == "bots" and isinstance(bots, dict) else None
-        settings = bot if isinstance(bot, dict) else {}
-        key, provider = settings.get("key"), settings.get("provider")
-        if isinstance(key, str) and _KEY_NAME.fullmatch(key):
+        bot = bots.get(table[1]) if isinstance(bots, dict) and table[:1] == ("bots",) and table[1:] else None
+        if not isinstance(bot, dict):
+            return "PROVIDER"
+        key, provider = bot.get("key"), bot.get("provider")
+        if isinstance(key, str) and _KEY_NAME.fullmatch(key) and not _SECRET_VALUE.search(key):
             return key
         return provider if isinstance(provider, str) and provider in VENDORS else "PROVIDER"
 
@@ -425,7 +424,9 @@ class _Parser:
         reader = _Table(self, ("bots", name), data, _BOT_KEYS)
         if not _BOT_NAME.fullmatch(name):
             raise reader.error(
-                None, f'bot name "{name}" cannot follow "@" in a message; use letters, digits, "-", "_" and "." only.'
+                None,
+                f'bot name "{name}" cannot follow "@" in a message; '
+                'use letters, digits, "-", "_" and "." only.',
             )
         provider = reader.required_text("provider")
         if provider not in VENDORS:
@@ -437,7 +438,8 @@ class _Parser:
         model = reader.required_text("model")
         base_url = reader.text("base_url")
         if base_url is not None and not base_url.startswith(("http://", "https://")):
-            raise reader.error("base_url", f'bot "{name}" has a base_url that does not start with http:// or https://.')
+            problem = f'bot "{name}" has a base_url that does not start with http:// or https://.'
+            raise reader.error("base_url", problem)
         if base_url is None and VENDORS[provider].base_url is None:
             raise reader.error(
                 "provider",
@@ -467,9 +469,9 @@ class _Parser:
         for tag in tags or ():
             if tag not in TAGS:
                 known = sorted(TAGS)
-                raise reader.error(
-                    "tags", f'{reader.where} has tag "{tag}"{_did_you_mean(tag, known)}; tags are {", ".join(known)}.'
-                )
+                suggestion = _did_you_mean(tag, known)
+                problem = f'{reader.where} has tag "{tag}"{suggestion}; tags are {", ".join(known)}.'
+                raise reader.error("tags", problem)
         return ModelOverride(
             tier=reader.whole("tier", 1, 5),
             price_in=reader.price("price_in"),
@@ -490,9 +492,8 @@ class _Parser:
         reader = _Table(self, ("rooms", name), data, _ROOM_KEYS)
         members = reader.texts("bots")
         if not members:
-            raise reader.error(
-                "bots" if members is not None else None, f'room "{name}" has no bots; list them as bots = ["mini", "opus"].'
-            )
+            problem = f'room "{name}" has no bots; list them as bots = ["mini", "opus"].'
+            raise reader.error("bots" if members is not None else None, problem)
         for member in members:
             if member not in bots:
                 raise reader.error(

@@ -64,7 +64,7 @@ def build_room(config: Config, catalog: Catalog, name: str | None = None) -> Roo
     chosen = name if name is not None else config.default_room or next(iter(config.rooms), None)
     room = config.rooms.get(chosen) if chosen is not None else None
     if room is None:
-        known = f"the rooms are {', '.join(config.rooms)}" if config.rooms else "it defines no [rooms.*] table"
+        known = f"the rooms are {', '.join(config.rooms)}" if config.rooms else "it defines no rooms"
         wanted = f'no room named "{chosen}"' if chosen is not None else "no room to use"
         raise UserError(f"{config.path} has {wanted}; {known}.")
     bots = tuple(_configured_bot(config, catalog, config.bots[member]) for member in room.bots)

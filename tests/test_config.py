@@ -188,7 +188,7 @@ def test_an_error_at_the_end_of_the_file_names_the_last_line() -> None:
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ('[bots]\nmini = { provider = "opneai", model = "x" }\n', 2),
+        ('[bots]\nnano = { provider = "openai", model = "x" }\nmini = { provider = "opneai", model = "x" }\n', 3),
         ('# bots\nbots.mini.model = "x"\nbots.mini.provider = "opneai"\n', 3),
         ('[bots.mini]\nmodel = "x"\ndisplay_name = """\n[bots.mini]\nprovider = "y"\n"""\nprovider = "opneai"\n', 7),
         ('[bots."mini"]\nmodel = "x"\n  provider   =   "opneai"  # typo\n', 3),
@@ -215,6 +215,7 @@ SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
         (GOOD.replace('model = "gpt-5-mini"', f'model = "gpt-5-mini"\nkey = "{SECRET}"'), 9, "openai"),
         (GOOD.replace("tier = 2", f'tier = 2\npassword = "hunter2-{SECRET}"'), 15, "openai-compatible"),
         (GOOD.replace("tier = 2", f'key = "local-llm"\napiKey = "{SECRET}"'), 15, "local-llm"),
+        (GOOD.replace("tier = 2", 'key = "sk-abcdefghijklmnopqrstu"'), 14, "openai-compatible"),
         (f'token = "{SECRET}"\n' + GOOD, 1, "PROVIDER"),
         (GOOD + f'\n[keybindings]\nquit = ["ctrl+q", "AIzaSyA1234567890abcdefghijklmnopqrstu"]\n', 17, "PROVIDER"),
     ],
@@ -223,7 +224,7 @@ def test_secrets_are_refused_without_being_echoed(text: str, line: int, provider
     message = error_of(text)
     assert message.startswith(f"{locations.config_file()}, line {line}: "), message
     assert f'run "bytechat keys set {provider}"' in message
-    assert "sk-proj" not in message and "AIza" not in message and "hunter2" not in message
+    assert "sk-" not in message and "AIza" not in message and "hunter2" not in message
     assert "never belong in the config file" in message
 
 

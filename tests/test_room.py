@@ -138,6 +138,7 @@ def test_a_model_the_catalog_lacks_works_with_its_facts_from_models_and_bot() ->
     ("provider", "base_url", "free"),
     [
         ("ollama", None, True),
+        ("ollama", "http://gpu-box.lan:11434", True),
         ("openai-compatible", "http://127.0.0.1:8080/v1", True),
         ("openai-compatible", "http://localhost:1234/v1", True),
         ("openai-compatible", "http://[::1]:8000/v1", True),

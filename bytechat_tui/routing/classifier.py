@@ -161,7 +161,7 @@ def _escalation_floor(history: Sequence[Turn], floor_turns: int) -> tuple[int, i
     for turn in reversed(history):
         if turn.role == "user":
             user_turns_since += 1
-            if user_turns_since > floor_turns:
+            if user_turns_since >= floor_turns:
                 break
         elif turn.role == "assistant" and turn.escalated and turn.tier:
             return turn.tier, user_turns_since
