@@ -225,7 +225,8 @@ _ROOM_KEYS = ("bots", "failover")
 _ROUTING_KEYS = tuple(RoutingConfig.__dataclass_fields__)
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """` (did you mean "x"?)` for the closest choice, or nothing: for messages about a typo."""
     import difflib  # only a file with a mistake pays for it
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
@@ -275,7 +276,7 @@ class _Table:
             if key not in allowed:
                 raise self.error(
                     key,
-                    f'{self.where} has an unknown setting "{key}"{_did_you_mean(key, allowed)}; '
+                    f'{self.where} has an unknown setting "{key}"{did_you_mean(key, allowed)}; '
                     f"the settings there are {', '.join(allowed)}.",
                 )
 
@@ -358,7 +359,7 @@ class _Parser:
             known = f"the rooms are {', '.join(rooms)}" if rooms else "the file defines no [rooms.*] table"
             raise top.error(
                 "default_room",
-                f'default_room is "{default_room}"{_did_you_mean(default_room, list(rooms))}, '
+                f'default_room is "{default_room}"{did_you_mean(default_room, list(rooms))}, '
                 f"but no such room is defined; {known}.",
             )
         keybindings = _Table(self, ("keybindings",), top.data.get("keybindings", {}), None)
@@ -432,7 +433,7 @@ class _Parser:
         if provider not in VENDORS:
             raise reader.error(
                 "provider",
-                f'bot "{name}" has provider "{provider}"{_did_you_mean(provider, list(VENDORS))}; '
+                f'bot "{name}" has provider "{provider}"{did_you_mean(provider, list(VENDORS))}; '
                 f"expected one of {', '.join(VENDORS)}.",
             )
         model = reader.required_text("model")
@@ -469,7 +470,7 @@ class _Parser:
         for tag in tags or ():
             if tag not in TAGS:
                 known = sorted(TAGS)
-                suggestion = _did_you_mean(tag, known)
+                suggestion = did_you_mean(tag, known)
                 problem = f'{reader.where} has tag "{tag}"{suggestion}; tags are {", ".join(known)}.'
                 raise reader.error("tags", problem)
         return ModelOverride(
@@ -498,7 +499,7 @@ class _Parser:
             if member not in bots:
                 raise reader.error(
                     "bots",
-                    f'room "{name}" lists bot "{member}"{_did_you_mean(member, list(bots))}, '
+                    f'room "{name}" lists bot "{member}"{did_you_mean(member, list(bots))}, '
                     f"but no [bots.{member}] table defines it.",
                 )
         if len(set(members)) != len(members):

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from bytechat_tui.config import BotConfig, Config, ModelOverride, load_config
+from bytechat_tui.config import BotConfig, Config, ModelOverride, did_you_mean, load_config
 from bytechat_tui.errors import UserError
 from bytechat_tui.pricing.catalog import Catalog, ModelInfo, Prices, load_catalog
 from bytechat_tui.vendors import VENDORS
@@ -106,11 +106,13 @@ def _configured_bot(config: Config, catalog: Catalog, bot: BotConfig) -> Bot:
     facts = _merge(base, config.models.get(bot.model), bot.overrides)
     missing = [name for name in ("tier", "price_in", "price_out") if getattr(facts, name) is None]
     if missing:
+        known = [entry.id for entry in catalog.models(bot.provider)]
         raise config.error(
             ("bots", bot.name),
             "model",
-            f'bot "{bot.name}" uses model "{bot.model}", which the catalog does not know for provider '
-            f'"{bot.provider}"; add {_and(missing)} to [bots.{bot.name}] or to [models."{bot.model}"].',
+            f'bot "{bot.name}" uses model "{bot.model}"{did_you_mean(bot.model, known)}, which the catalog '
+            f'does not know for provider "{bot.provider}"; add {_and(missing)} to [bots.{bot.name}] '
+            f'or to [models."{bot.model}"].',
         )
     return replace(
         _bot(bot.name, bot.provider, bot.model, facts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,12 @@ def test_a_model_the_catalog_lacks_needs_tier_and_prices() -> None:
         f'{path}, line 6: bot "new" uses model "gpt-9", which the catalog does not know for provider "openai"; '
         'add price_in and price_out to [bots.new] or to [models."gpt-9"].'
     )
+
+
+def test_a_mistyped_model_gets_a_suggestion() -> None:
+    config_with('[rooms.lab]\nbots = ["m"]\n\n[bots.m]\nprovider = "openai"\nmodel = "gpt-5-mnii"\n')
+    with pytest.raises(ConfigError, match=re.escape('line 6: bot "m" uses model "gpt-5-mnii" (did you mean "gpt-5-mini"?)')):
+        build_room(load_config(), CATALOG)
 
 
 def test_a_model_the_catalog_lacks_works_with_its_facts_from_models_and_bot() -> None:

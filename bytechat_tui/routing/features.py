@@ -1,6 +1,6 @@
 """What the classifier looks at in a message: cheap, explainable signals of difficulty.
 
-Everything here is a handful of C-level string operations and two regular expressions over at
+Everything here is set intersections, substring tests and a few regular expressions over at
 most `WINDOW` characters, so a feature vector costs a few microseconds whatever the message size.
 The weights that turn these features into a score live in `weights.py` and are fitted offline.
 """
@@ -11,23 +11,16 @@ import math
 import re
 from dataclasses import dataclass
 
-HEAD = 6000
-TAIL = 2000
+HEAD = 2500
+TAIL = 1000
 WINDOW = HEAD + TAIL
 """Only the start and the end of a long message are read: that is where people put the request."""
 
 _WORD = re.compile(r"[a-z][a-z'+#]*")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_MATH_SYMBOL = re.compile(r"[=+^*/<>√∫∑π≤≥$]|\\frac")
+_CHOICE_MARKERS = ("\na.", "\nb.", "\nc.", "\nd.", "\na)", "\nb)", "\nc)", "\nd)")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-e][.)])\s", re.MULTILINE)
-_CODE_REQUEST = re.compile(
-    r"\b(?:write|implement|code|create|build|fix|debug|refactor|optimi[sz]e|convert)\b[^.?!\n]{0,60}?"
-    r"\b(?:code|function|script|program|class|query|regex|module|snippet|api|algorithm|app|game)\b"
-)
-_COMPUTE_REQUEST = re.compile(
-    r"\b(?:calculate|compute|how (?:many|much|long|far|often)|what is the (?:probability|value|sum|number)|"
-    r"find (?:the|all|x)|solve|determine|estimate)\b"
-)
-_ROLE_PLAY = re.compile(r"\b(?:act as|you are an?|pretend|imagine you|role-?play|as an? (?:expert|professional))\b")
 _CODE_LINE = re.compile(
     r"^\s*(?:def |class |import |from \S+ import|#include|function\b|const |let |var |public |"
     r"private |fn |func |SELECT |return\b|for \(|if \(|while \(|\}|<\w+[ >])|[;{]\s*$",
@@ -70,6 +63,11 @@ REWRITE = _words(
 )
 ADVICE = _words("ideas tips suggest suggestions recommend recommendations advice brainstorm names slogan")
 WRITING = _words("essay blog email letter article post speech outline cover description review")
+CODE_VERBS = _words("write implement code create build fix debug refactor optimize optimise convert port")
+CODE_NOUNS = _words("code function script program class query regex module snippet api algorithm app game")
+COMPUTE = _words("calculate compute solve determine estimate")
+COMPUTE_PHRASES = ("how many", "how much", "how long", "how far", "how often", "probability", "find the", "find all")
+ROLE_PHRASES = ("act as", "you are a", "you are an", "pretend", "imagine you", "roleplay", "role-play", "role play")
 LOOKUP = _words("who when where define definition meaning capital name list")
 GREETING = _words("hi hello hey thanks thank ok okay cool great bye")
 FOLLOW_UP = _words("it this that these those again also instead now same above previous more")
@@ -133,12 +131,14 @@ def extract(text: str, tokens: int) -> Features:
     low = window.lower()
     words = set(_WORD.findall(low))
     numbers = set(_NUMBER.findall(window))
-    code_lines = len(_CODE_LINE.findall(window))
-    list_items = len(_LIST_ITEM.findall(window))
+    multi_line = "\n" in window
+    # Line-anchored patterns only matter for text that has lines; most chat messages have one.
+    code_lines = len(_CODE_LINE.findall(window)) if multi_line or ";" in window or "{" in window else 0
+    list_items = len(_LIST_ITEM.findall(window)) if multi_line else 0
     non_ascii = len(window.encode("utf-8", "surrogatepass")) - len(window)
-    math_symbols = sum(map(window.count, "=+^*/<>√∫∑π≤≥")) + low.count("\\frac") + low.count("$")
+    math_symbols = len(_MATH_SYMBOL.findall(window))
     word_count = max(1, low.count(" ") + 1)
-    choices = sum(1 for marker in ("\na.", "\nb.", "\nc.", "\nd.", "\na)", "\nb)", "\nc)", "\nd)") if marker in low)
+    choices = sum(marker in low for marker in _CHOICE_MARKERS) if multi_line else 0
     follow_up = tokens <= 24 and (bool(words & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
     values = (
         1.0,
@@ -165,9 +165,9 @@ def extract(text: str, tokens: int) -> Features:
         1.0 if (words & GREETING and word_count <= 6) else 0.0,
         min(1.0, non_ascii / max(1, len(window)) * 3.0),
         1.0 if choices >= 3 else 0.0,
-        1.0 if _CODE_REQUEST.search(low) else 0.0,
-        1.0 if _COMPUTE_REQUEST.search(low) else 0.0,
-        1.0 if _ROLE_PLAY.search(low) else 0.0,
+        1.0 if (words & CODE_VERBS and words & CODE_NOUNS) else 0.0,
+        1.0 if (words & COMPUTE or any(phrase in low for phrase in COMPUTE_PHRASES)) else 0.0,
+        1.0 if any(phrase in low for phrase in ROLE_PHRASES) else 0.0,
         1.0 if words & ADVICE else 0.0,
         1.0 if words & WRITING else 0.0,
         _saturate(sum(1 for number in numbers if len(number) >= 3), 3.0),
