@@ -21,7 +21,7 @@ def test_scores_are_probabilities_and_tiers_follow_them() -> None:
 def test_small_talk_is_easy_and_a_code_request_is_hard() -> None:
     easy, hard = assess("hi"), assess(CODE_REQUEST)
     assert easy.needed_tier == 1 and "small talk" in easy.reasons
-    assert hard.needed_tier >= 3 and "asks for code" in hard.reasons
+    assert hard.needed_tier >= 3 and {"asks for code", "programming topic"} & set(hard.reasons)
     assert "code" in hard.needed_tags and not easy.needed_tags
 
 
