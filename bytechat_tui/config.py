@@ -7,7 +7,6 @@ Only the standard library is imported here: the CLI reads the config before it s
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import tomllib
@@ -15,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bytechat_tui import locations
+from bytechat_tui.config_lines import locate
 from bytechat_tui.errors import UserError
 from bytechat_tui.pricing.catalog import TAGS
-from bytechat_tui.vendors import VENDORS
+from bytechat_tui.vendors import KEY_NAME_PATTERN, MAX_KEY_NAME_LENGTH, VENDORS
 
 DEFAULT_THEME = "bytechat-dark"
 
@@ -96,7 +96,7 @@ class Config:
 
     def error(self, table: tuple[str, ...], key: str | None, problem: str) -> ConfigError:
         """A `ConfigError` pointing at `key` of `table`, for problems only found when rooms are built."""
-        return ConfigError(_message(self.path, _locate(self.source, table, key), problem))
+        return ConfigError(_message(self.path, locate(self.source, table, key), problem))
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -143,80 +143,11 @@ def _message(path: Path, line: int | None, problem: str) -> str:
     return f"{path}, line {line}: {problem}" if line else f"{path}: {problem}"
 
 
-# --- Finding the line of a table or key in the raw text --------------------------------------------
-
-_KEY_PART = re.compile(
-    r"""[ \t]*(?:"(?P<basic>(?:[^"\\]|\\.)*)"|'(?P<literal>[^']*)'|(?P<bare>[A-Za-z0-9_-]+))[ \t]*"""
-)
-
-
-def _parse_key(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
-    """The dotted key starting at `position` (bare or quoted parts) and where it ends, or None."""
-    parts: list[str] = []
-    while (match := _KEY_PART.match(text, position)) is not None:
-        if match["basic"] is not None:
-            try:
-                parts.append(json.loads(f'"{match["basic"]}"'))
-            except ValueError:  # a TOML-only escape such as \e: near enough for finding a line
-                parts.append(match["basic"])
-        else:
-            parts.append(match["literal"] if match["literal"] is not None else match["bare"])
-        position = match.end()
-        if not text.startswith(".", position):
-            return tuple(parts), position
-        position += 1
-    return None
-
-
-def _locate(text: str, table: tuple[str, ...], key: str | None = None) -> int | None:
-    """The line (1-based) defining `key` in `table`, else the first line defining the table, else None.
-
-    A line scanner rather than a parser: tomllib gives no positions, and headers, dotted keys and
-    one-line inline tables cover what people write in a config file.
-    """
-    target = table + (key,) if key is not None else table
-    fallback: int | None = None
-    current: tuple[str, ...] = ()
-    open_string: str | None = None
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if open_string is not None:
-            if open_string in stripped:
-                open_string = None
-            continue
-        if stripped.startswith("["):
-            parsed = _parse_key(stripped, 2 if stripped.startswith("[[") else 1)
-            if parsed is None or not stripped.startswith("]", parsed[1]):
-                continue  # a line of a multi-line array, not a header
-            current = parsed[0]
-            if current == target:
-                return number
-            if fallback is None and current[: len(table)] == table:
-                fallback = number
-            continue
-        parsed = _parse_key(stripped, 0)
-        if parsed is None or not stripped.startswith("=", parsed[1]):
-            continue
-        full = current + parsed[0]
-        if full == target:
-            return number
-        # The table's first line; for an inline table, that line is also where its keys are.
-        if fallback is None and full[: len(table)] == table:
-            fallback = number
-        value = stripped[parsed[1] + 1 :].lstrip()
-        for quotes in ('"""', "'''"):
-            if value.startswith(quotes) and value.count(quotes) == 1:
-                open_string = quotes
-    return fallback
-
-
 # --- Validation -------------------------------------------------------------------------------------
 
 _SECRET_NAME = re.compile(r"(?i)((api|access|private)[-_]?key|secret|token|password|passwd)$")
 _SECRET_VALUE = re.compile(r"(sk-|sk_|gsk_|xai-|AIza)[A-Za-z0-9_\-]{16,}")
 _BOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_KEY_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
-"""`bytechat_tui.keys.NAME_PATTERN` and its length limit; not imported, as that module loads keyring."""
 
 _TOP_KEYS = ("default_room", "theme", "rooms", "bots", "models", "keybindings", "routing")
 _OVERRIDE_KEYS = tuple(ModelOverride.__dataclass_fields__)
@@ -343,7 +274,7 @@ class _Parser:
         self.document = document
 
     def error(self, table: tuple[str, ...], key: str | None, problem: str) -> ConfigError:
-        return ConfigError(_message(self.path, _locate(self.text, table, key), problem))
+        return ConfigError(_message(self.path, locate(self.text, table, key), problem))
 
     def config(self) -> Config:
         self.refuse_secrets(self.document, ())
@@ -417,7 +348,7 @@ class _Parser:
         if not isinstance(bot, dict):
             return "PROVIDER"
         key, provider = bot.get("key"), bot.get("provider")
-        if isinstance(key, str) and _KEY_NAME.fullmatch(key) and not _SECRET_VALUE.search(key):
+        if isinstance(key, str) and KEY_NAME_PATTERN.fullmatch(key) and not _SECRET_VALUE.search(key):
             return key
         return provider if isinstance(provider, str) and provider in VENDORS else "PROVIDER"
 
@@ -448,11 +379,12 @@ class _Parser:
                 'e.g. base_url = "http://127.0.0.1:8080/v1".',
             )
         key = reader.text("key")
-        if key is not None and not _KEY_NAME.fullmatch(key):
+        if key is not None and not KEY_NAME_PATTERN.fullmatch(key):
             raise reader.error(
                 "key",
                 f'bot "{name}" has a key that is not a keyring entry name (not repeated here in case it is a '
-                'secret); use up to 32 lowercase letters, digits, ".", "_" and "-", e.g. key = "local-llm".',
+                f'secret); use up to {MAX_KEY_NAME_LENGTH} lowercase letters, digits, ".", "_" and "-", '
+                'e.g. key = "local-llm".',
             )
         return BotConfig(
             name=name,

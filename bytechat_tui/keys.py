@@ -12,26 +12,20 @@ failure is re-raised as a `UserError` whose text has been cleaned of the key.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import InitError, KeyringLocked, NoKeyringError
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bytechat_tui.errors import UserError
-from bytechat_tui.vendors import VENDORS
+from bytechat_tui.vendors import KEY_NAME_PATTERN, MAX_KEY_NAME_LENGTH, VENDORS
+
+if TYPE_CHECKING:
+    # keyring itself is imported only where a call needs it: importing it costs start-up time
+    # that quick commands such as `bytechat route` must not pay.
+    from keyring.backend import KeyringBackend
 
 SERVICE = "bytechat-tui"
-
-MAX_NAME_LENGTH = 32
-"""Short enough that a pasted key is never mistaken for a name and echoed back in an error."""
-
-NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 INDEX_ENTRY = "(custom key names)"
 """Keyring entry listing the custom names, since not every backend can enumerate its entries.
@@ -101,13 +95,13 @@ def check_name(name: str) -> None:
     """Raise a `UserError` unless `name` is a provider or a well-formed custom key name."""
     if name in VENDORS:
         return
-    if len(name) > MAX_NAME_LENGTH:
+    if len(name) > MAX_KEY_NAME_LENGTH:
         raise UserError(
-            f"a key name has at most {MAX_NAME_LENGTH} characters, and that one is not repeated here"
+            f"a key name has at most {MAX_KEY_NAME_LENGTH} characters, and that one is not repeated here"
             " in case it is the key itself. Run `bytechat keys set PROVIDER` and give the key at"
             " the prompt or on standard input."
         )
-    if not NAME_PATTERN.fullmatch(name):
+    if not KEY_NAME_PATTERN.fullmatch(name):
         raise UserError(
             f"{name!r} is not a key name: use a provider ({', '.join(VENDORS)}) or a name of"
             " lowercase letters, digits, '.', '_' and '-' that starts with a letter or digit,"
@@ -158,6 +152,8 @@ def _why_unusable(backend: KeyringBackend) -> str | None:
     The fail and null backends, and a chainer with nothing to chain, accept or refuse every
     call without storing anything, so a write to them would be lost or a confusing error.
     """
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring):
         if sys.platform == "linux" and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
             return "no keyring backend is available (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is unset)"
@@ -279,6 +275,8 @@ class KeyStore:
         return rows + [KeyEntry(name, self.get(name), True) for name in custom]
 
     def _usable_backend(self) -> KeyringBackend:
+        import keyring
+
         if not self._checked:
             self._checked = True
             try:
@@ -297,6 +295,8 @@ class KeyStore:
         Backends are third-party plugins raising their own exception types (secretstorage,
         D-Bus, Keychain), so everything is caught here, at the boundary, and described safely.
         """
+        from keyring.errors import InitError, KeyringLocked, NoKeyringError
+
         backend = self._usable_backend()
         try:
             return operation(backend)
@@ -312,7 +312,7 @@ class KeyStore:
 
     def _custom_names(self) -> set[str]:
         raw = self._call(lambda backend: backend.get_password(SERVICE, INDEX_ENTRY)) or ""
-        return {name for name in raw.split() if name not in VENDORS and NAME_PATTERN.fullmatch(name)}
+        return {name for name in raw.split() if name not in VENDORS and KEY_NAME_PATTERN.fullmatch(name)}
 
     def _write_index(self, names: set[str]) -> None:
         if names:

@@ -5,7 +5,14 @@ One table, so that keys, rooms, the catalog and (later) the provider clients agr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+MAX_KEY_NAME_LENGTH = 32
+"""Short enough that a pasted key is never mistaken for a name and echoed back in an error."""
+
+KEY_NAME_PATTERN = re.compile(rf"[a-z0-9][a-z0-9._-]{{0,{MAX_KEY_NAME_LENGTH - 1}}}")
+"""A custom keyring entry name (`key = "local-llm"`); kept here so config checks it without `keys`."""
 
 
 @dataclass(frozen=True, slots=True)
