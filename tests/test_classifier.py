@@ -25,6 +25,11 @@ def test_small_talk_is_easy_and_a_code_request_is_hard() -> None:
     assert "code" in hard.needed_tags and not easy.needed_tags
 
 
+def test_an_easy_code_question_does_not_demand_a_code_specialist() -> None:
+    easy = assess("fix this code: print 'hi'")
+    assert easy.needed_tier < 3 and "code" not in easy.needed_tags
+
+
 def test_difficulty_orders_as_a_person_would() -> None:
     ordered = [
         "thanks!",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.router import Option, Route
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -52,11 +55,11 @@ def _money(value: float) -> str:
     return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
 
 
-def as_json(decision: Any, room_name: str) -> dict[str, Any]:
+def as_json(decision: Route, room_name: str) -> dict[str, Any]:
     assessment = decision.assessment
     chosen = decision.chosen
 
-    def option(item: Any) -> dict[str, Any] | None:
+    def option(item: Option | None) -> dict[str, Any] | None:
         if item is None:
             return None
         bot = item.bot
@@ -92,7 +95,7 @@ def as_json(decision: Any, room_name: str) -> dict[str, Any]:
     }
 
 
-def as_text(decision: Any, room_name: str) -> str:
+def as_text(decision: Route, room_name: str) -> str:
     assessment = decision.assessment
     chosen = decision.chosen
     approx = "≈" if assessment.tokens_estimated else ""

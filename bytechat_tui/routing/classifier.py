@@ -20,6 +20,8 @@ FOLLOW_UP_INHERITANCE = 0.85
 DEFAULT_FLOOR_TURNS = 3
 """After an escalation, this many further user messages need at least the escalated tier."""
 LONG_CONTEXT_TOKENS = 100_000
+CODE_TAG_TIER = 3
+"""From this needed tier on, a message about code also needs a bot tagged for code."""
 _PRESENT = 0.05
 
 
@@ -196,7 +198,8 @@ def assess(
 
     named = features.named()
     tags = set()
-    if named["code_request"] or named["code_block"] or named["error_trace"]:
+    # The catalog tags models that are strong at code; only real coding work needs one.
+    if needed_tier >= CODE_TAG_TIER and (named["code_request"] or named["code_block"] or named["error_trace"]):
         tags.add("code")
     if input_tokens > LONG_CONTEXT_TOKENS:
         tags.add("long-context")
