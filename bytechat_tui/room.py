@@ -79,10 +79,14 @@ def default_room(catalog: Catalog, config: Config | None = None) -> Room:
         info = catalog.find(model_id)
         if info is None:
             raise LookupError(f"the catalog's default room names {model_id!r}, which it does not hold")
-        override = config.models.get(model_id) if config is not None else None
-        facts = _merge(_catalog_facts(info), override)
-        bots.append(_bot(bot_name, info.provider, info.id, facts))
+        bots.append(catalog_bot(bot_name, info, config))
     return Room(name=DEFAULT_ROOM_NAME, bots=tuple(bots), origin="default")
+
+
+def catalog_bot(name: str, info: ModelInfo, config: Config | None = None) -> Bot:
+    """A bot for a catalog model, with the config's `[models."id"]` corrections applied."""
+    override = config.models.get(info.id) if config is not None else None
+    return _bot(name, info.provider, info.id, _merge(_catalog_facts(info), override))
 
 
 def load_room(name: str | None = None) -> Room:

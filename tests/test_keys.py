@@ -13,8 +13,8 @@ from bytechat_tui.errors import UserError
 from bytechat_tui.keys import INDEX_ENTRY, SERVICE, KeyStore, Secret
 from bytechat_tui.vendors import VENDORS
 
-KEY = "sk-test-0123456789abcdefWXYZ"
-OTHER = "sk-other-9876543210fedcbaQRST"
+KEY = "sk-test-FAKE-0000WXYZ"
+OTHER = "sk-other-FAKE-000QRST"
 
 
 class EmptyChainer(chainer.ChainerBackend):
@@ -115,7 +115,7 @@ def test_invalid_names_are_refused(memory_keyring: MemoryKeyring, name: str) -> 
 
 
 def test_a_pasted_key_given_as_the_name_is_not_echoed(memory_keyring: MemoryKeyring) -> None:
-    pasted = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+    pasted = "sk-proj-FAKE.not.a.real.key.only.a.test.value"
     with pytest.raises(UserError) as caught:
         KeyStore().get(pasted)
     assert pasted not in str(caught.value)

@@ -12,8 +12,8 @@ from memory_keyring import MemoryKeyring
 from bytechat_tui.cli import main
 from bytechat_tui.keys import SERVICE
 
-KEY = "sk-test-0123456789abcdefWXYZ"
-ENV_KEY = "sk-env-9876543210fedcbaQRST"
+KEY = "sk-test-FAKE-0000WXYZ"
+ENV_KEY = "sk-env-FAKE-00000QRST"
 
 
 class Terminal(io.StringIO):

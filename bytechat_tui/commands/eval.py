@@ -128,29 +128,19 @@ def _pair_text(path: Path, report: PairReport) -> str:
 
 
 def _room_table(path: Path, rows: list[dict[str, str]], models: list[str]) -> tuple[Room, list[LabelledPrompt], int]:
+    from bytechat_tui.config import load_config
     from bytechat_tui.pricing.catalog import load_catalog
-    from bytechat_tui.room import Bot, Room
+    from bytechat_tui.room import Room, catalog_bot
     from bytechat_tui.routing.room_evaluation import LabelledPrompt
 
-    catalog = load_catalog()
+    catalog, config = load_catalog(), load_config()
     bots, unknown = [], []
     for model in models:
         info = catalog.find(model)
         if info is None:
             unknown.append(model)
-            continue
-        bots.append(
-            Bot(
-                name=model,
-                provider=info.provider,
-                model=info.id,
-                prices=info.prices,
-                context_window=info.context_window,
-                max_output=info.max_output,
-                tier=info.tier,
-                tags=info.tags,
-            )
-        )
+        else:
+            bots.append(catalog_bot(model, info, config))
     if unknown:
         raise UserError(
             f"{path}: the catalog does not know {', '.join(unknown)}; see `bytechat models --all` for known models"

@@ -197,7 +197,7 @@ def assess(
         reasons.insert(0, f"conversation escalated to tier {floor_tier} {when}")
 
     named = features.named()
-    tags = set()
+    tags: set[str] = set()
     # The catalog tags models that are strong at code; only real coding work needs one.
     if needed_tier >= CODE_TAG_TIER and (named["code_request"] or named["code_block"] or named["error_trace"]):
         tags.add("code")

@@ -21,7 +21,7 @@ from bytechat_tui.room import default_room  # noqa: E402
 from bytechat_tui.pricing.catalog import load_catalog  # noqa: E402
 from bytechat_tui.routing.classifier import assess  # noqa: E402
 from bytechat_tui.routing.router import route  # noqa: E402
-from bytechat_tui.tokens import _bundled_cl100k  # noqa: E402
+from bytechat_tui.tokens import bundled_cl100k  # noqa: E402
 
 
 def per_call(function, argument, repeats: int) -> float:
@@ -41,7 +41,7 @@ def main() -> int:
     with open(args.shared / "data/routing/dev/arena_gpt35_gpt4.csv", newline="", encoding="utf-8") as handle:
         prompts = [row["prompt"] for row in csv.DictReader(handle)]
     room = default_room(load_catalog())
-    encoding = _bundled_cl100k()
+    encoding = bundled_cl100k()
 
     def assess_and_route(text: str) -> object:
         return route(assess(text), room)
