@@ -58,6 +58,8 @@ class BotConfig:
     key: str | None = None
     """The keyring entry to use (its name, never the key itself); None means the provider's."""
     enabled: bool = True
+    allow_http: bool = False
+    """Permits plain http:// to a host that is not on this machine or the local network."""
     overrides: ModelOverride = field(default_factory=ModelOverride)
     """This bot's own facts; they win over `[models."id"]` and the catalog."""
 
@@ -151,7 +153,7 @@ _BOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 _TOP_KEYS = ("default_room", "theme", "rooms", "bots", "models", "keybindings", "routing")
 _OVERRIDE_KEYS = tuple(ModelOverride.__dataclass_fields__)
-_BOT_KEYS = ("provider", "model", "base_url", "display_name", "key", "enabled", *_OVERRIDE_KEYS)
+_BOT_KEYS = ("provider", "model", "base_url", "display_name", "key", "enabled", "allow_http", *_OVERRIDE_KEYS)
 _ROOM_KEYS = ("bots", "failover")
 _ROUTING_KEYS = tuple(RoutingConfig.__dataclass_fields__)
 
@@ -394,6 +396,7 @@ class _Parser:
             display_name=reader.text("display_name"),
             key=key,
             enabled=reader.flag("enabled", True),
+            allow_http=reader.flag("allow_http", False),
             overrides=self.overrides(reader),
         )
 

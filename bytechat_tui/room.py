@@ -47,6 +47,8 @@ class Bot:
     enabled: bool = True
     display_name: str | None = None
     """Shown instead of `name` where the user set one."""
+    allow_http: bool = False
+    """The user's explicit permission to send this bot's key over plain http:// to a public host."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def _configured_bot(config: Config, catalog: Catalog, bot: BotConfig) -> Bot:
         key_name=bot.key,
         enabled=bot.enabled,
         display_name=bot.display_name,
+        allow_http=bot.allow_http,
     )
 
 
