@@ -87,6 +87,9 @@ _LABELS: dict[str, str] = {
     "advice": "asks for ideas",
     "writing": "writing task",
     "long_numbers": "large numbers",
+    "explain": "asks for an explanation or definition",
+    "technical_terms": "technical terms",
+    "science": "science topic",
 }
 
 

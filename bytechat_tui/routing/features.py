@@ -19,6 +19,8 @@ WINDOW = HEAD + TAIL
 _WORD = re.compile(r"[a-z][a-z'+#]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MATH_SYMBOL = re.compile(r"[=+^*/<>√∫∑π≤≥$]|\\frac")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+"""SQL, AVX2, ECS, CH4: technical terms and niche names, where a small model's knowledge thins out."""
 _CHOICE_MARKERS = ("\na.", "\nb.", "\nc.", "\nd.", "\na)", "\nb)", "\nc)", "\nd)")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-e][.)])\s", re.MULTILINE)
 _CODE_LINE = re.compile(
@@ -47,7 +49,7 @@ MATH = _words(
 )
 PROOF = _words("prove proof proves derive derivation disprove demonstrate rigorous formally")
 REASONING = _words(
-    "why explain analyze analyse compare contrast evaluate reason reasoning justify critique",
+    "why analyze analyse compare contrast evaluate reason reasoning justify critique",
     "implications tradeoffs trade-offs pros cons assess infer deduce hypothesis",
 )
 PLANNING = _words("design architect architecture plan strategy optimize optimise implement build schedule")
@@ -65,12 +67,24 @@ ADVICE = _words("ideas tips suggest suggestions recommend recommendations advice
 WRITING = _words("essay blog email letter article post speech outline cover description review")
 CODE_VERBS = _words("write implement code create build fix debug refactor optimize optimise convert port")
 CODE_NOUNS = _words("code function script program class query regex module snippet api algorithm app game")
-COMPUTE = _words("calculate compute solve determine estimate")
+COMPUTE = _words("calculate compute solve determine estimate find")
 COMPUTE_PHRASES = ("how many", "how much", "how long", "how far", "how often", "probability", "find the", "find all")
 ROLE_PHRASES = ("act as", "you are a", "you are an", "pretend", "imagine you", "roleplay", "role-play", "role play")
 LOOKUP = _words("who when where define definition meaning capital name list")
+EXPLAIN = _words("explain explanation describe overview introduction introduce eli5")
+EXPLAIN_PHRASES = ("what is", "what are", "tell me about", "how does", "how do ")
+SCIENCE = _words(
+    "physics chemistry chemical quantum molecule molecular reaction energy velocity acceleration force",
+    "voltage current circuit resistance thermodynamics entropy electron proton mass gravity momentum",
+    "wavelength frequency pressure temperature enzyme protein dna genome",
+)
 GREETING = _words("hi hello hey thanks thank ok okay cool great bye")
 FOLLOW_UP = _words("it this that these those again also instead now same above previous more")
+
+_VOCABULARY = (
+    PROGRAMMING | MATH | PROOF | REASONING | PLANNING | PUZZLE | CONSTRAINTS | CREATIVE | REWRITE | ADVICE
+    | WRITING | CODE_VERBS | CODE_NOUNS | COMPUTE | LOOKUP | GREETING | FOLLOW_UP | EXPLAIN | SCIENCE
+)
 
 NAMES = (
     "bias",
@@ -103,6 +117,9 @@ NAMES = (
     "advice",
     "writing",
     "long_numbers",
+    "explain",
+    "technical_terms",
+    "science",
 )
 """Feature order, shared with the weight vector in `weights.py`."""
 
@@ -129,7 +146,8 @@ def _saturate(count: float, scale: float) -> float:
 def extract(text: str, tokens: int) -> Features:
     window = text if len(text) <= WINDOW else text[:HEAD] + "\n" + text[-TAIL:]
     low = window.lower()
-    words = set(_WORD.findall(low))
+    # One pass against every keyword at once; the per-category tests below then only touch the few hits.
+    hits = set(_WORD.findall(low)) & _VOCABULARY
     numbers = set(_NUMBER.findall(window))
     multi_line = "\n" in window
     # Line-anchored patterns only matter for text that has lines; most chat messages have one.
@@ -139,37 +157,40 @@ def extract(text: str, tokens: int) -> Features:
     math_symbols = len(_MATH_SYMBOL.findall(window))
     word_count = max(1, low.count(" ") + 1)
     choices = sum(marker in low for marker in _CHOICE_MARKERS) if multi_line else 0
-    follow_up = tokens <= 24 and (bool(words & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
+    follow_up = tokens <= 24 and (bool(hits & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
     values = (
         1.0,
         math.log1p(tokens) / 10.0,
         _saturate(window.count("\n"), 20.0),
         1.0 if "```" in window else 0.0,
         _saturate(code_lines, 4.0),
-        _saturate(len(words & PROGRAMMING), 2.0),
+        _saturate(len(hits & PROGRAMMING), 2.0),
         1.0 if ("traceback" in low or "error:" in low or "exception" in low) else 0.0,
-        _saturate(len(words & MATH), 2.0),
+        _saturate(len(hits & MATH), 2.0),
         _saturate(math_symbols, 6.0),
         _saturate(len(numbers), 4.0),
-        1.0 if words & PROOF else 0.0,
-        _saturate(len(words & REASONING), 2.0),
-        _saturate(len(words & PLANNING), 2.0),
-        1.0 if words & PUZZLE else 0.0,
+        1.0 if hits & PROOF else 0.0,
+        _saturate(len(hits & REASONING), 2.0),
+        _saturate(len(hits & PLANNING), 2.0),
+        1.0 if hits & PUZZLE else 0.0,
         1.0 if "step by step" in low or "step-by-step" in low else 0.0,
-        _saturate(len(words & CONSTRAINTS), 3.0),
+        _saturate(len(hits & CONSTRAINTS), 3.0),
         _saturate(list_items, 4.0),
         _saturate(low.count("?"), 2.0),
-        1.0 if words & CREATIVE else 0.0,
-        1.0 if words & REWRITE else 0.0,
-        1.0 if (words & LOOKUP and word_count <= 12) else 0.0,
-        1.0 if (words & GREETING and word_count <= 6) else 0.0,
+        1.0 if hits & CREATIVE else 0.0,
+        1.0 if hits & REWRITE else 0.0,
+        1.0 if (hits & LOOKUP and word_count <= 12) else 0.0,
+        1.0 if (hits & GREETING and word_count <= 6) else 0.0,
         min(1.0, non_ascii / max(1, len(window)) * 3.0),
         1.0 if choices >= 3 else 0.0,
-        1.0 if (words & CODE_VERBS and words & CODE_NOUNS) else 0.0,
-        1.0 if (words & COMPUTE or any(phrase in low for phrase in COMPUTE_PHRASES)) else 0.0,
+        1.0 if (hits & CODE_VERBS and hits & CODE_NOUNS) else 0.0,
+        1.0 if (hits & COMPUTE or any(phrase in low for phrase in COMPUTE_PHRASES)) else 0.0,
         1.0 if any(phrase in low for phrase in ROLE_PHRASES) else 0.0,
-        1.0 if words & ADVICE else 0.0,
-        1.0 if words & WRITING else 0.0,
+        1.0 if hits & ADVICE else 0.0,
+        1.0 if hits & WRITING else 0.0,
         _saturate(sum(1 for number in numbers if len(number) >= 3), 3.0),
+        1.0 if (hits & EXPLAIN or any(phrase in low for phrase in EXPLAIN_PHRASES)) else 0.0,
+        _saturate(len(_ACRONYM.findall(window)), 2.0),
+        _saturate(len(hits & SCIENCE), 2.0),
     )
     return Features(values=values, numbers=len(numbers), code_lines=code_lines, follow_up=follow_up)

@@ -9,9 +9,12 @@ the 300 Arena prompts), the ridge strength chosen by 5-fold cross-validation on 
 linear predictor is then squashed into [0, 1] with a logistic whose slope and centre spread the
 dev prompts over the whole range; the tier thresholds are quantiles of that score.
 
-Prompts are split by a hash of their text (the Arena files share prompts, so a per-file split
-would leak): 70 % fit, 30 % held out. `--check` reports APGR on the held-out part only, which no
-fitting step has seen. Needs numpy and scipy (`pip install -e '.[fit]'`).
+Every figure is cross-validated: prompts are put in 5 folds by a salted hash of their text (the
+Arena files share prompts, so a per-file split would leak), each fold is scored by weights fitted
+on the other four, and that is repeated with 3 salts. The out-of-fold APGR this gives is what the
+data says about prompts the weights never saw; the shipped weights are then fitted on all prompts.
+`--check` recomputes those figures for the shipped ridge strength without rewriting anything.
+Needs numpy and scipy (`pip install -e '.[fit]'`).
 """
 
 from __future__ import annotations
@@ -32,26 +35,25 @@ from bytechat_tui.routing.features import NAMES, extract  # noqa: E402
 from bytechat_tui.tokens import estimate_tokens  # noqa: E402
 
 PAIR_TABLES = ("arena_gpt35_gpt4", "arena_mixtral_gpt4", "gsm8k_mixtral_gpt4", "mmlu_mixtral_gpt4")
-HELD_OUT_SHARE = 0.3
+FOLDS = 5
+SALTS = ("a", "b", "c")
 WEIGHTS_FILE = REPO / "bytechat_tui" / "routing" / "weights.py"
 TIER_SHARES = (0.80, 0.55, 0.30, 0.12)
 """Share of dev prompts that need at least tier 2, 3, 4, 5: where the tier thresholds sit."""
 
 
-def held_out(prompt: str) -> bool:
-    digest = hashlib.sha256(prompt.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32 < HELD_OUT_SHARE
+def fold_of(prompt: str, salt: str) -> int:
+    return int(hashlib.md5((salt + prompt).encode("utf-8")).hexdigest(), 16) % FOLDS
 
 
-def load(shared: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def load(shared: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     with open(shared / "data" / "routing" / "dev" / f"{name}.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     prompts = [row["prompt"] for row in rows]
     features = np.array([extract(p, estimate_tokens(p)).values for p in prompts])
     weak = np.array([float(row["weak"]) for row in rows])
     strong = np.array([float(row["strong"]) for row in rows])
-    mask = np.array([held_out(p) for p in prompts])
-    return features, weak, strong, mask, prompts
+    return features, weak, strong, prompts
 
 
 # What is known before looking at the data, in target units (share of the weak-to-strong gap):
@@ -68,10 +70,10 @@ PRIOR: dict[str, tuple[float, str]] = {
     "math_symbols": (0.05, "+"),
     "numbers": (0.05, "+"),
     "proof": (0.15, "+"),
-    "reasoning": (0.05, "+"),
+    "reasoning": (0.0, ""),
     "planning": (0.05, "+"),
     "puzzle": (0.15, "+"),
-    "step_by_step": (0.05, "+"),
+    "step_by_step": (0.0, ""),
     "constraints": (0.05, "+"),
     "list_items": (0.03, "+"),
     "questions": (0.0, ""),
@@ -87,6 +89,9 @@ PRIOR: dict[str, tuple[float, str]] = {
     "advice": (-0.05, "-"),
     "writing": (-0.05, "-"),
     "long_numbers": (0.03, "+"),
+    "explain": (-0.05, "-"),
+    "technical_terms": (0.03, "+"),
+    "science": (0.03, "+"),
 }
 
 
@@ -119,69 +124,92 @@ def apgr(scores: np.ndarray, weak: np.ndarray, strong: np.ndarray) -> float:
     return evaluate_pair(list(scores), list(weak), list(strong), permutations=0).apgr
 
 
-def cross_validate(data: dict, strengths: list[float], folds: int = 5) -> float:
-    """The strongest prior whose CV APGR is within one standard error of the best (Breiman's rule).
+def out_of_fold(data: dict, strength: float, salt: str) -> dict[str, np.ndarray]:
+    """Each prompt's linear score from weights fitted on the folds it is not in."""
+    folds = {name: np.array([fold_of(p, salt) for p in prompts]) for name, (_, _, _, prompts) in data.items()}
+    scores = {name: np.zeros(len(prompts)) for name, (_, _, _, prompts) in data.items()}
+    for fold in range(FOLDS):
+        train = [
+            (features[folds[name] != fold], scaled_gap(weak, strong)[folds[name] != fold])
+            for name, (features, weak, strong, _) in data.items()
+        ]
+        weights = fit_ridge(train, strength)
+        for name, (features, *_) in data.items():
+            scores[name][folds[name] == fold] = features[folds[name] == fold] @ weights
+    return scores
+
+
+def cross_validated_apgr(data: dict, strength: float) -> dict[str, list[float]]:
+    """Out-of-fold APGR per table, once per salt."""
+    results: dict[str, list[float]] = {name: [] for name in data}
+    for salt in SALTS:
+        for name, scores in out_of_fold(data, strength, salt).items():
+            _, weak, strong, _ = data[name]
+            results[name].append(apgr(scores, weak, strong))
+    return results
+
+
+def choose_strength(data: dict, strengths: list[float]) -> float:
+    """The strongest prior whose mean cross-validated APGR is within one standard error of the best.
 
     Among models the data cannot tell apart, the one closest to the prior generalises better to
     prompts unlike the dev tables (greetings, short proofs) — the ones people actually type.
     """
     summary = []
     for strength in strengths:
-        results = []
-        for fold in range(folds):
-            train, test = [], []
-            for features, weak, strong, mask, prompts in data.values():
-                fold_of = np.array([int(hashlib.md5(p.encode()).hexdigest(), 16) % folds for p in prompts])
-                keep = ~mask
-                train.append((features[keep & (fold_of != fold)], scaled_gap(weak, strong)[keep & (fold_of != fold)]))
-                test.append((features[keep & (fold_of == fold)], weak[keep & (fold_of == fold)], strong[keep & (fold_of == fold)]))
-            weights = fit_ridge(train, strength)
-            results.extend(apgr(f @ weights, w, s) for f, w, s in test)
+        per_table = cross_validated_apgr(data, strength)
+        results = [value for values in per_table.values() for value in values]
         mean, error = float(np.mean(results)), float(np.std(results, ddof=1) / np.sqrt(len(results)))
         summary.append((strength, mean, error))
-        print(f"  ridge {strength:<8g} cross-validated mean APGR {mean:.4f} ± {error:.4f}")
+        cells = "  ".join(f"{name[:12]} {np.mean(values):.3f}" for name, values in per_table.items())
+        print(f"  ridge {strength:<6g} mean {mean:.4f} ± {error:.4f}   {cells}")
     best_strength, best_mean, best_error = max(summary, key=lambda row: row[1])
     chosen = max(strength for strength, mean, _ in summary if mean >= best_mean - best_error)
     print(f"  chosen: {chosen:g} (best {best_strength:g} at {best_mean:.4f} ± {best_error:.4f})")
     return chosen
 
 
+def report(data: dict, strength: float) -> None:
+    """Out-of-fold APGR with a permutation p-value per table (first salt), and the salts' spread."""
+    scores = out_of_fold(data, strength, SALTS[0])
+    spread = cross_validated_apgr(data, strength)
+    print(f"cross-validated APGR at ridge {strength:g} (each prompt scored by weights that never saw it):")
+    for name, (_, weak, strong, _) in data.items():
+        result = evaluate_pair(list(scores[name]), list(weak), list(strong), permutations=2000)
+        low, high = min(spread[name]), max(spread[name])
+        print(f"  {name:<20} n={result.n:<6} APGR {result.apgr:.3f} (salts {low:.3f}-{high:.3f})  p={result.p_value:.4f}"
+              f"  random band {result.random_band[0]:.3f}-{result.random_band[1]:.3f}")
+
+
 def explore(data: dict) -> None:
-    """Univariate APGR of each feature on the fit part of each table: where the signal is."""
+    """Univariate APGR of each feature on each table: where the signal is."""
     print(f"{'feature':<14}" + "".join(f"{name[:14]:>16}" for name in data))
     for index, name in enumerate(NAMES[1:], start=1):
         cells = []
-        for features, weak, strong, mask, _ in data.values():
-            keep = ~mask
-            cells.append(apgr(features[keep, index], weak[keep], strong[keep]))
+        for features, weak, strong, _ in data.values():
+            cells.append(apgr(features[:, index], weak, strong))
         print(f"{name:<14}" + "".join(f"{value:>16.3f}" for value in cells))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    parser.add_argument("--check", action="store_true", help="only report held-out APGR of the shipped weights")
+    parser.add_argument("--check", action="store_true", help="only report the cross-validated APGR at the shipped ridge strength")
     parser.add_argument("--explore", action="store_true", help="print each feature's own APGR")
     args = parser.parse_args()
     data = {name: load(args.shared, name) for name in PAIR_TABLES}
     if args.explore:
         explore(data)
         return 0
-    if not args.check:
-        strength = cross_validate(data, [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0])
-        weights = fit_ridge([(f[~m], scaled_gap(w, s)[~m]) for f, w, s, m, _ in data.values()], strength)
-        write_weights(weights, data, strength)
-    from importlib import reload
+    if args.check:
+        from bytechat_tui.routing.weights import RIDGE_STRENGTH
 
-    import bytechat_tui.routing.weights as shipped
-
-    reload(shipped)
-    vector = np.array(shipped.WEIGHTS)
-    print("held-out APGR (prompts no fitting step saw):")
-    for name, (features, weak, strong, mask, _) in data.items():
-        report = evaluate_pair(list(features[mask] @ vector), list(weak[mask]), list(strong[mask]), permutations=2000)
-        print(f"  {name:<20} n={report.n:<5} APGR {report.apgr:.3f}  p={report.p_value:.4f}  random band "
-              f"{report.random_band[0]:.3f}-{report.random_band[1]:.3f}")
+        report(data, RIDGE_STRENGTH)
+        return 0
+    strength = choose_strength(data, [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0])
+    weights = fit_ridge([(f, scaled_gap(w, s)) for f, w, s, _ in data.values()], strength)
+    write_weights(weights, data, strength)
+    report(data, strength)
     return 0
 
 
@@ -201,7 +229,10 @@ def write_weights(raw: np.ndarray, data: dict, strength: float) -> None:
         "",
         "from __future__ import annotations",
         "",
-        f"# ridge strength {strength:g} (5-fold cross-validated); score = sigmoid(WEIGHTS · features)",
+        "# score = sigmoid(WEIGHTS · features)",
+        f"RIDGE_STRENGTH = {strength:g}",
+        '"""Pull toward the prior, chosen by cross-validation; `fit_weights.py --check` reuses it."""',
+        "",
         "WEIGHTS: tuple[float, ...] = (",
         *(f"    {value:+.5f},  # {name}" for name, value in zip(NAMES, weights)),
         ")",
