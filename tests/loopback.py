@@ -165,6 +165,9 @@ class LoopbackServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # Shutdown cancels open connections; ending quietly keeps asyncio from logging each one.
+            pass
         finally:
             connection.closed.set()
             writer.close()

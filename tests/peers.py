@@ -65,11 +65,9 @@ LLAMA_TUNING = (
 
 
 def program(variable: str, name: str) -> str | None:
-    """The executable named by `variable`, else `name` on PATH, else None."""
-    configured = os.environ.get(variable, "").strip()
-    if configured:
-        return configured if os.access(configured, os.X_OK) else None
-    return shutil.which(name)
+    """The executable named by `variable` (used as given: a wrong path fails loudly when started),
+    else `name` on PATH, else None."""
+    return os.environ.get(variable, "").strip() or shutil.which(name)
 
 
 def llama_server_program() -> str | None:
@@ -147,7 +145,6 @@ class LlamaServer:
     url: str
     """`http://127.0.0.1:PORT`, without `/v1`."""
     api_key: str | None
-    log: Path
 
     def metric(self, name: str) -> float:
         """One counter of the server's Prometheus `/metrics` (e.g. `tokens_predicted_total`)."""
@@ -176,7 +173,7 @@ def llama_server(
     url = f"http://127.0.0.1:{port}"
     # /health answers 503 while the model loads and is open even when --api-key is set.
     with running(argv, probe_url=f"{url}/health", log=log, startup_seconds=LLAMA_STARTUP_SECONDS):
-        yield LlamaServer(url=url, api_key=api_key, log=log)
+        yield LlamaServer(url=url, api_key=api_key)
 
 
 @contextmanager

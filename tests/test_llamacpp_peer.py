@@ -26,11 +26,11 @@ from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.providers.events import ChatRequest, Event, Finish, Message, Retrying, TextDelta, Usage
 from bytechat_tui.room import Bot
 
+E = TypeVar("E", bound=Event)
+
 KEY = "test-key-1"
 SMALL_CONTEXT = 256
 """Context of the key-protected server: small, so a prompt of a few hundred words overflows it."""
-E = TypeVar("E", bound=Event)
-
 HANG_GUARD = 60.0
 """Seconds after which a test fails instead of hanging; never a measure of speed."""
 
@@ -43,12 +43,14 @@ SYSTEM = "Answer in one short sentence."
 QUESTION = "What is the capital of France?"
 
 
-def start(tmp_path_factory: pytest.TempPathFactory, name: str, **options: object) -> Iterator[LlamaServer]:
+def start(
+    tmp_path_factory: pytest.TempPathFactory, name: str, api_key: str | None = None, ctx_size: int | None = None
+) -> Iterator[LlamaServer]:
     executable = llama_server_program()
     if executable is None:
         require_system(LLAMA_SERVER_MISSING)
     log = tmp_path_factory.mktemp(name) / "llama-server.log"
-    with llama_server(executable, shared_path("peers/tiny.gguf"), log, **options) as server:  # type: ignore[arg-type]
+    with llama_server(executable, shared_path("peers/tiny.gguf"), log, api_key=api_key, ctx_size=ctx_size) as server:
         yield server
 
 
@@ -124,9 +126,11 @@ def prompt_tokens(server: LlamaServer, provider: str, request: ChatRequest) -> i
     turns = [{"role": message.role, "content": message.text} for message in request.messages]
     if provider == "anthropic":
         body = {"model": "tiny", "messages": turns, **({"system": request.system} if request.system else {})}
-        return httpx.post(f"{server.url}/v1/messages/count_tokens", json=body, timeout=30).raise_for_status().json()["input_tokens"]
+        counted = httpx.post(f"{server.url}/v1/messages/count_tokens", json=body, timeout=30)
+        return counted.raise_for_status().json()["input_tokens"]
     system = [{"role": "system", "content": request.system}] if request.system else []
-    prompt = httpx.post(f"{server.url}/apply-template", json={"messages": system + turns}, timeout=30).raise_for_status().json()["prompt"]
+    templated = httpx.post(f"{server.url}/apply-template", json={"messages": system + turns}, timeout=30)
+    prompt = templated.raise_for_status().json()["prompt"]
     tokenized = httpx.post(f"{server.url}/tokenize", json={"content": prompt, "add_special": True}, timeout=30)
     return len(tokenized.raise_for_status().json()["tokens"])
 

@@ -101,9 +101,13 @@ class Decoder:
         return ending(self._normalised_usage(), Finish(reason, raw))
 
     def _normalised_usage(self) -> Usage | None:
-        """Anthropic's counts already match `Usage`: input excludes cache reads and writes."""
+        """Anthropic's counts already match `Usage`: input excludes cache reads and writes.
+
+        Without an input count (a server that skipped `message_start`) the usage is unknown, not
+        zero: the reply then counts tokens itself and marks the cost as estimated.
+        """
         usage = self._usage
-        if not usage:
+        if usage.get("input_tokens") is None:
             return None
         return Usage(
             input_tokens=usage.get("input_tokens") or 0,

@@ -112,7 +112,8 @@ async def stream_events(
                         yield event
                 return
             except ProviderError as error:
-                failure = error
+                # A decoder quoting an error event mid-stream does not know the key; clean it here.
+                failure = error.scrubbed(*secrets)
             except (httpx.HTTPError, httpx.InvalidURL) as error:
                 failure = _transport_error(error, outgoing.url, limits, secrets)
                 failure.__cause__ = error

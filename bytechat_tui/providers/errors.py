@@ -71,6 +71,12 @@ class ProviderError(Exception):
     def fails_over(self) -> bool:
         return self.kind in FAILOVER
 
+    def scrubbed(self, *secrets: str) -> ProviderError:
+        """This error with the given secrets masked out of its sentence."""
+        self.message = scrub(self.message, *secrets)
+        self.args = (self.message,)
+        return self
+
     def __str__(self) -> str:
         return f"{self.bot}: {self.message}" if self.bot else self.message
 

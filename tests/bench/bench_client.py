@@ -169,16 +169,21 @@ def ask_against_llama(shared: Path, runs: int) -> None:
                 "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
             }
             # The body `ask` sends: one user message, no system prompt, no max_tokens.
-            body = json.dumps(openai_chat.build_request(local_bot(f"{server.url}/v1"), None, ChatRequest(messages=(Message("user", QUESTION),))).json)
+            request = ChatRequest(messages=(Message("user", QUESTION),))
+            body = json.dumps(openai_chat.build_request(local_bot(f"{server.url}/v1"), None, request).json)
             commands = {
                 "bytechat ask": [str(bytechat), "ask", "--bot", "local", QUESTION],
-                "curl": [curl, "-sSfN", f"{server.url}/v1/chat/completions", "-H", "content-type: application/json", "-d", body],
+                "curl": [
+                    curl, "-sSfN", f"{server.url}/v1/chat/completions", "-H", "content-type: application/json", "-d", body
+                ],
             }
             times: dict[str, list[float]] = {name: [] for name in commands}
             for run in range(runs + 2):
                 for name, argv in commands.items():
                     start = time.perf_counter()
-                    subprocess.run(argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=120)
+                    subprocess.run(
+                        argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=120
+                    )
                     if run >= 2:
                         times[name].append(time.perf_counter() - start)
             generated = server.metric("tokens_predicted_total") / (2 * (runs + 2))
@@ -201,12 +206,14 @@ def main() -> int:
     ours, bare = asyncio.run(time_to_first_token(recording, args.runs))
     difference = [a - b for a, b in zip(ours, bare)]
     print(f"(a) time to first token, loopback, {RECORDING}, n={args.runs} each:")
-    print(f"  stream_events      median {median_ms(ours):8.3f} ms   p90 {sorted(ours)[int(0.9 * len(ours))] * 1e3:8.3f} ms")
-    print(f"  bare httpx         median {median_ms(bare):8.3f} ms   p90 {sorted(bare)[int(0.9 * len(bare))] * 1e3:8.3f} ms")
-    print(f"  difference (paired) median {median_ms(difference):+.3f} ms, ratio of medians {statistics.median(ours) / statistics.median(bare):.2f}")
+    for name, samples in (("stream_events", ours), ("bare httpx", bare)):
+        p90 = sorted(samples)[int(0.9 * len(samples))] * 1e3
+        print(f"  {name:<18} median {median_ms(samples):8.3f} ms   p90 {p90:8.3f} ms")
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(f"  difference (paired) median {median_ms(difference):+.3f} ms, ratio of medians {ratio:.2f}")
 
     stream, events = synthetic_stream(recording, args.events)
-    payloads = [event.removeprefix(b"data: ").strip() for event in sse_events(stream) if not event.startswith(b"data: [DONE]")]
+    payloads = [event.removeprefix(b"data: ").strip() for event in sse_events(stream) if b"[DONE]" not in event]
     produced = parse(stream, 4096)
     seconds = best_of(lambda data: parse(data, 4096), stream)
     json_seconds = best_of(json_alone, payloads)
