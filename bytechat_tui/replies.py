@@ -14,7 +14,7 @@ the failover rule of the issue lives, so both behave the same:
 - A bot that needs a key the user has not given is skipped as a routing decision, not a failure: a
   person holding keys for only some providers expects the room to use the bots they can use. The
   skip is therefore made whatever the room's `failover` setting, and noted like a hop ("opus: no key
-  (`bytechat keys set anthropic`) → answered by mini"). A bot forced by name is never skipped: its
+  (`bytechat keys set anthropic`) → answered by mini"). A bot forced by name is never skipped nor failed over from: its
   missing key is the error. When no bot can be used, the error names the chosen bot's key.
 
 Money follows PRODUCT.md: the provider's own cost when it sends one, else the catalog arithmetic on
@@ -164,17 +164,18 @@ class Asking:
         return bool(self._text or self._reasoning)
 
     def candidates(self) -> list[Bot]:
-        """The chosen bot, then every other capable bot, cheapest first."""
+        """The chosen bot, then (unless the user named it) every other capable bot, cheapest first."""
         chosen = self.route.chosen.bot
+        if self.route.forced:
+            return [chosen]
         return [chosen] + [option.bot for option in self.route.capable if option.bot.name != chosen.name]
 
     async def run(self) -> Reply:
-        forced = self.route.why.startswith("forced")
         for bot in self.candidates():
             self.bot = bot
             key = self._key_for(bot)
             if key is None and needs_key(bot):
-                if forced:
+                if self.route.forced:
                     return self.reply(missing_key(bot))
                 self._passed.append(_Passed(bot, f"no key (`bytechat keys set {key_name(bot)}`)", tried=False))
                 continue

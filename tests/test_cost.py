@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bytechat_tui.pricing.catalog import Prices, load_catalog
-from bytechat_tui.pricing.cost import request_cost
+from bytechat_tui.pricing.cost import request_cost, usd
 
 CACHED = Prices(input=4.0, output=20.0, cache_read=0.2, cache_write=5.0)
 TIERED = Prices(
@@ -70,3 +70,11 @@ def test_catalog_prices_give_the_vendor_bill() -> None:
     sol = catalog.find("gpt-6.1-sol").prices
     assert request_cost(sol, 300_000, 10_000) == pytest.approx(1.2 + 0.15)
     assert request_cost(catalog.find("llama3.1").prices, 5_000, 5_000) == 0
+
+
+@pytest.mark.parametrize(
+    ("dollars", "shown"),
+    [(0.0, "$0"), (0.000016, "$0.000016"), (0.00081, "$0.00081"), (0.0123, "$0.0123"), (0.5, "$0.5000"), (1234.5, "$1,234.50")],
+)
+def test_small_sums_keep_two_significant_digits_and_large_ones_show_cents(dollars: float, shown: str) -> None:
+    assert usd(dollars) == shown

@@ -341,3 +341,13 @@ def test_usage_missing_from_a_finished_stream_is_estimated_not_invented(servers:
     assert reply.ok and reply.estimated and reply.usage is not None
     assert reply.usage.output_tokens == count_tokens("Hello there", "cheap-model").tokens
 
+
+
+def test_a_forced_bot_that_is_down_is_not_replaced_by_another(servers: Sequence[LoopbackServer]) -> None:
+    cheap, mid, dear = servers
+    mid.queue(failure(529, OVERLOADED), failure(529, OVERLOADED))
+    cheap.queue(answer("should not be asked"))
+    reply = ask(make_room(servers), forced="mid")
+    assert reply.bot.name == "mid" and reply.error is not None and reply.error.kind is ErrorKind.OVERLOADED
+    assert reply.failovers == () and reply.text == ""
+    assert len(mid.requests) == 2 and cheap.requests == [] and dear.requests == []

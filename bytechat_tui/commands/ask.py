@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -143,18 +142,10 @@ class _Output:
             self._last = "\n"
 
 
-def money(value: float) -> str:
-    """Dollars with at least four decimals, and two significant digits for sums below a cent."""
-    if value == 0:
-        return "$0"
-    if value >= 1:
-        return f"${value:,.2f}"
-    decimals = max(4, 1 - math.floor(math.log10(value)))
-    return f"${value:.{decimals}f}"
-
-
 def summary(reply: Reply) -> str:
     """One line: `mini · 1,000 → 500 tokens · $0.0020 · saved $0.0280 (93%) vs opus`."""
+    from bytechat_tui.pricing.cost import usd
+
     usage = reply.usage
     assert usage is not None
     approx = "≈" if reply.estimated else ""
@@ -167,8 +158,8 @@ def summary(reply: Reply) -> str:
     parts = [
         reply.bot.name,
         f"{tokens} tokens",
-        f"{approx}{money(reply.cost_usd)}",
-        f"saved {approx}{money(reply.saving_usd)} ({reply.saving_share:.0%}) vs {reply.priciest.name}",
+        f"{approx}{usd(reply.cost_usd)}",
+        f"saved {approx}{usd(reply.saving_usd)} ({reply.saving_share:.0%}) vs {reply.priciest.name}",
     ]
     if reply.estimated:
         parts.append("tokens estimated")

@@ -51,10 +51,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _money(value: float) -> str:
-    return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
-
-
 def as_json(decision: Route, room_name: str) -> dict[str, Any]:
     assessment = decision.assessment
     chosen = decision.chosen
@@ -96,6 +92,8 @@ def as_json(decision: Route, room_name: str) -> dict[str, Any]:
 
 
 def as_text(decision: Route, room_name: str) -> str:
+    from bytechat_tui.pricing.cost import usd
+
     assessment = decision.assessment
     chosen = decision.chosen
     approx = "≈" if assessment.tokens_estimated else ""
@@ -105,14 +103,14 @@ def as_text(decision: Route, room_name: str) -> str:
         + (f" and {', '.join(sorted(assessment.needed_tags))}" if assessment.needed_tags else "")
         + f" · score {assessment.score:.2f} · room {room_name}",
         f"  why: {' · '.join(assessment.reasons)}",
-        f"  cost: {approx}{_money(chosen.cost_usd)} for {approx}{assessment.input_tokens}→{assessment.output_tokens} tokens",
+        f"  cost: {approx}{usd(chosen.cost_usd)} for {approx}{assessment.input_tokens}→{assessment.output_tokens} tokens",
     ]
     if decision.runner_up is not None:
-        lines.append(f"  runner-up: {decision.runner_up.bot.name} {approx}{_money(decision.runner_up.cost_usd)}")
+        lines.append(f"  runner-up: {decision.runner_up.bot.name} {approx}{usd(decision.runner_up.cost_usd)}")
     strongest, priciest = decision.strongest, decision.priciest
-    lines.append(f"  strongest: {strongest.bot.name} (tier {strongest.bot.tier}) {approx}{_money(strongest.cost_usd)}")
+    lines.append(f"  strongest: {strongest.bot.name} (tier {strongest.bot.tier}) {approx}{usd(strongest.cost_usd)}")
     lines.append(
-        f"  saves {approx}{_money(decision.saving_usd)} ({decision.saving_share:.0%}) vs the priciest, "
-        f"{priciest.bot.name} {approx}{_money(priciest.cost_usd)}"
+        f"  saves {approx}{usd(decision.saving_usd)} ({decision.saving_share:.0%}) vs the priciest, "
+        f"{priciest.bot.name} {approx}{usd(priciest.cost_usd)}"
     )
     return "\n".join(lines)

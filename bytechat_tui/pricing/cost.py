@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from bytechat_tui.pricing.catalog import Prices
 
 TOKENS_PER_PRICE_UNIT = 1_000_000
@@ -52,3 +54,14 @@ def _rates(prices: Prices, prompt_tokens: int) -> tuple[float, float, float, flo
         input_rate if read_rate is None else read_rate,
         input_rate if write_rate is None else write_rate,
     )
+
+
+def usd(value: float) -> str:
+    """Dollars as people read them: cents for sums from $1, else at least four decimals and two
+    significant digits, so a $0.000012 answer does not show as a free one."""
+    if value == 0:
+        return "$0"
+    if value >= 1:
+        return f"${value:,.2f}"
+    decimals = max(4, 1 - math.floor(math.log10(value)))
+    return f"${value:.{decimals}f}"

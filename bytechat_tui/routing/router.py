@@ -17,6 +17,9 @@ from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import Assessment
 
 
+FORCED_PREFIX = "forced by @"
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     bot: Bot
@@ -38,6 +41,11 @@ class Route:
     why: str
     """"cheapest capable", "forced by @name" or "no bot is capable: strongest"."""
     assessment: Assessment
+
+    @property
+    def forced(self) -> bool:
+        """The user named the bot (`@name`, `--bot`): it answers or fails, nothing stands in for it."""
+        return self.why.startswith(FORCED_PREFIX)
 
     @property
     def saving_usd(self) -> float:
@@ -78,7 +86,7 @@ def route(assessment: Assessment, room: Room, forced: str | None = None) -> Rout
         if match is None:
             names = ", ".join(option.bot.name for option in options)
             raise UserError(f'no enabled bot "{forced}" in room "{room.name}"; its bots are: {names}')
-        chosen, why = match, f"forced by @{forced}"
+        chosen, why = match, f"{FORCED_PREFIX}{forced}"
     elif capable:
         chosen, why = capable[0], "cheapest capable"
     else:
