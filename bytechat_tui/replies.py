@@ -173,7 +173,8 @@ class Asking:
     async def run(self) -> Reply:
         for bot in self.candidates():
             self.bot = bot
-            key = self._key_for(bot)
+            # Looking a key up wakes the keyring (tens of ms): only for bots that use one.
+            key = self._key_for(bot) if needs_key(bot) else None
             if key is None and needs_key(bot):
                 if self.route.forced:
                     return self.reply(missing_key(bot))
