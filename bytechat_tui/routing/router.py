@@ -17,9 +17,6 @@ from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import Assessment
 
 
-FORCED_PREFIX = "forced by @"
-
-
 @dataclass(frozen=True, slots=True)
 class Option:
     bot: Bot
@@ -41,11 +38,8 @@ class Route:
     why: str
     """"cheapest capable", "forced by @name" or "no bot is capable: strongest"."""
     assessment: Assessment
-
-    @property
-    def forced(self) -> bool:
-        """The user named the bot (`@name`, `--bot`): it answers or fails, nothing stands in for it."""
-        return self.why.startswith(FORCED_PREFIX)
+    forced: bool = False
+    """The bot was named (`@name`, `--bot`, an escalation): it answers or fails, no other stands in."""
 
     @property
     def saving_usd(self) -> float:
@@ -86,7 +80,7 @@ def route(assessment: Assessment, room: Room, forced: str | None = None) -> Rout
         if match is None:
             names = ", ".join(option.bot.name for option in options)
             raise UserError(f'no enabled bot "{forced}" in room "{room.name}"; its bots are: {names}')
-        chosen, why = match, f"{FORCED_PREFIX}{forced}"
+        chosen, why = match, f"forced by @{forced}"
     elif capable:
         chosen, why = capable[0], "cheapest capable"
     else:
@@ -101,6 +95,7 @@ def route(assessment: Assessment, room: Room, forced: str | None = None) -> Rout
         options=tuple(options),
         why=why,
         assessment=assessment,
+        forced=forced is not None,
     )
 
 

@@ -1,0 +1,257 @@
+"""A conversation with a room: each message routed with what came before it, answered, priced.
+
+The chat screen renders a `Conversation`; it never routes or prices anything itself. Keeping the
+rules here (what context a message is routed and sent with, what an escalation re-asks, what the
+session has spent and saved) lets the TUI, `bytechat ask` and history share one meaning of them.
+
+An escalation (`r`) re-asks the strongest bot with exactly the context of the answer it replaces.
+From then on the better answer stands in the conversation: later messages are sent with it, not
+with the cheap one, and the router keeps the escalated tier for a few messages (the floor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from bytechat_tui.errors import UserError
+from bytechat_tui.providers.events import ChatRequest, Event, Message, ReasoningDelta, Retrying, TextDelta
+from bytechat_tui.providers.retry import RetryPolicy
+from bytechat_tui.replies import Asking, KeyLookup, Reply
+from bytechat_tui.room import Bot, Room
+from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, Turn, assess
+from bytechat_tui.routing.router import Route, route, split_forced
+
+if TYPE_CHECKING:
+    import httpx
+
+
+class ExchangeState(Enum):
+    QUEUED = "queued"
+    """Routed, waiting for the answer before it to finish."""
+    STREAMING = "streaming"
+    DONE = "done"
+    CUT = "cut"
+    """Stopped early (Esc, or an error after part of the answer): what arrived is kept."""
+    FAILED = "failed"
+    """Ended with an error before any of the answer arrived."""
+
+
+ENDED = frozenset({ExchangeState.DONE, ExchangeState.CUT, ExchangeState.FAILED})
+
+
+@dataclass(eq=False)
+class Exchange:
+    """One user message and the answer to it, or an escalation's second answer to the same message."""
+
+    id: int
+    text: str
+    """The user's message, without a leading `@bot`."""
+    route: Route
+    escalation_of: int | None = None
+    """The exchange whose message this re-asks with the strongest bot; None for a typed message."""
+    state: ExchangeState = ExchangeState.QUEUED
+    answer: str = ""
+    """What has arrived so far; the whole answer once ended."""
+    reasoning: str = ""
+    reply: Reply | None = None
+    """How the ask ended: bot, usage, cost, saving, error, failovers. None until then."""
+    retry_note: str | None = None
+    """"rate limited, retrying in 2 s" while the client waits to retry; None otherwise."""
+
+    @property
+    def bot(self) -> Bot:
+        """The bot answering: the route's choice until a failover or the end says otherwise."""
+        return self.reply.bot if self.reply is not None else self.route.chosen.bot
+
+
+ChangeListener = Callable[[Exchange, Event | None], None]
+"""Told of every event of a streaming exchange, and once more (with None) when it ends."""
+
+
+class Conversation:
+    def __init__(
+        self,
+        room: Room,
+        key_for: KeyLookup,
+        *,
+        system: str | None = None,
+        floor_turns: int = DEFAULT_FLOOR_TURNS,
+        http: httpx.AsyncClient | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        self.room = room
+        self.system = system
+        self.floor_turns = floor_turns
+        self.exchanges: list[Exchange] = []
+        self._key_for = key_for
+        self._http = http
+        self._policy = policy
+        self._scores: dict[int, float] = {}
+        """Assessment score of each typed message, so follow-ups inherit without re-assessing."""
+
+    def plan(self, text: str) -> Exchange:
+        """Route `text` ("@bot text" forces a bot) after everything planned so far; it waits its turn."""
+        forced, message = split_forced(text)
+        decision = self._route(message, forced, self.exchanges)
+        exchange = Exchange(id=self._next_id(), text=message, route=decision)
+        self._scores[exchange.id] = decision.assessment.score
+        self.exchanges.append(exchange)
+        return exchange
+
+    def plan_escalation(self, exchange: Exchange | None = None) -> Exchange:
+        """Re-ask the room's strongest bot the message `exchange` answered (default: the latest one)."""
+        target = exchange or next((e for e in reversed(self.exchanges) if e.state in ENDED), None)
+        if target is None:
+            raise UserError("there is no answer to escalate yet")
+        original = self._original(target)
+        before = self.exchanges[: self.exchanges.index(original)]
+        decision = self._route(original.text, None, before)
+        strongest = decision.strongest
+        escalated = replace(
+            route(decision.assessment, self.room, forced=strongest.bot.name),
+            why="escalated with r: the strongest bot",
+        )
+        exchange = Exchange(id=self._next_id(), text=original.text, route=escalated, escalation_of=original.id)
+        self.exchanges.append(exchange)
+        return exchange
+
+    def estimate(self, text: str) -> Route:
+        """Where `text` would go and what it would cost if sent now; nothing is added."""
+        forced, message = split_forced(text)
+        return self._route(message, forced, self.exchanges)
+
+    def request_for(self, exchange: Exchange) -> ChatRequest:
+        """What is sent: earlier messages with their standing answers, then this message.
+
+        A message whose every answer failed is left out with it: providers want user and assistant
+        turns to alternate, and an unanswered question is no context for the next one.
+        """
+        original = self._original(exchange)
+        messages: list[Message] = []
+        for earlier in self.exchanges[: self.exchanges.index(original)]:
+            if earlier.escalation_of is not None:
+                continue
+            answer = self._standing_answer(earlier)
+            if answer:
+                messages += [Message("user", earlier.text), Message("assistant", answer)]
+        messages.append(Message("user", original.text))
+        return ChatRequest(messages=tuple(messages), system=self.system)
+
+    async def run(self, exchange: Exchange, on_change: ChangeListener | None = None) -> Exchange:
+        """Stream the answer into `exchange`; cancelling keeps what arrived, priced, as CUT."""
+
+        def received(bot: Bot, event: Event) -> None:
+            match event:
+                case TextDelta(text=text):
+                    exchange.answer += text
+                    exchange.retry_note = None
+                case ReasoningDelta(text=text):
+                    exchange.reasoning += text
+                case Retrying(delay=delay, reason=reason):
+                    exchange.retry_note = f"{bot.name}: {reason}, retrying in {delay:.0f} s"
+            if on_change is not None:
+                on_change(exchange, event)
+
+        asking = Asking(
+            exchange.route,
+            self.room,
+            self.request_for(exchange),
+            self._key_for,
+            http=self._http,
+            policy=self._policy,
+            on_event=received,
+        )
+        exchange.state = ExchangeState.STREAMING
+        try:
+            reply = await asking.run()
+        except asyncio.CancelledError:
+            self._end(exchange, asking.reply(), on_change, cancelled=True)
+            raise
+        self._end(exchange, reply, on_change)
+        return exchange
+
+    def set_enabled(self, bot_name: str, enabled: bool) -> None:
+        """Let routing use a bot of the room, or not; an answer already routed to it is unaffected."""
+        bots = tuple(replace(bot, enabled=enabled) if bot.name == bot_name else bot for bot in self.room.bots)
+        if not any(bot.name == bot_name for bot in bots):
+            raise UserError(f'room "{self.room.name}" has no bot "{bot_name}"')
+        self.room = replace(self.room, bots=bots)
+
+    @property
+    def spend_usd(self) -> float:
+        return sum(exchange.reply.cost_usd for exchange in self.exchanges if exchange.reply is not None)
+
+    @property
+    def saved_usd(self) -> float:
+        """Per typed message: its answer's tokens on the priciest bot, minus all it cost, escalations included.
+
+        An escalation spends on top of the cheap answer, so a message escalated to the priciest bot
+        comes out negative: the session figure is honest about what routing did, not flattering.
+        """
+        saved = 0.0
+        for exchange in self.exchanges:
+            if exchange.escalation_of is not None or exchange.reply is None:
+                continue
+            spent = exchange.reply.cost_usd + sum(
+                other.reply.cost_usd
+                for other in self.exchanges
+                if other.escalation_of == exchange.id and other.reply is not None
+            )
+            saved += exchange.reply.priciest_cost_usd - spent
+        return saved
+
+    def _route(self, message: str, forced: str | None, before: list[Exchange]) -> Route:
+        if not message.strip():
+            raise UserError("the message is empty")
+        assessment = assess(message, self._turns(before), floor_turns=self.floor_turns)
+        return route(assessment, self.room, forced=forced)
+
+    def _turns(self, exchanges: list[Exchange]) -> list[Turn]:
+        """The conversation as the classifier sees it: follow-ups and the escalation floor."""
+        turns = [Turn("system", self.system)] if self.system else []
+        for exchange in exchanges:
+            if exchange.escalation_of is None:
+                turns.append(Turn("user", exchange.text, score=self._scores.get(exchange.id)))
+            turns.append(
+                Turn(
+                    "assistant",
+                    exchange.answer,
+                    tier=exchange.bot.tier,
+                    escalated=exchange.escalation_of is not None,
+                )
+            )
+        return turns
+
+    def _standing_answer(self, exchange: Exchange) -> str:
+        """The latest answer given to this message: an escalation's when there is one with text."""
+        for other in reversed(self.exchanges):
+            if other.escalation_of == exchange.id and other.answer:
+                return other.answer
+        return exchange.answer
+
+    def _original(self, exchange: Exchange) -> Exchange:
+        if exchange.escalation_of is None:
+            return exchange
+        return next(e for e in self.exchanges if e.id == exchange.escalation_of)
+
+    def _next_id(self) -> int:
+        return max((exchange.id for exchange in self.exchanges), default=0) + 1
+
+    @staticmethod
+    def _end(exchange: Exchange, reply: Reply, on_change: ChangeListener | None, cancelled: bool = False) -> None:
+        exchange.reply = reply
+        exchange.answer = reply.text
+        exchange.reasoning = reply.reasoning
+        exchange.retry_note = None
+        if reply.ok and not cancelled:
+            exchange.state = ExchangeState.DONE
+        elif cancelled or reply.text or reply.reasoning:
+            exchange.state = ExchangeState.CUT
+        else:
+            exchange.state = ExchangeState.FAILED
+        if on_change is not None:
+            on_change(exchange, None)
