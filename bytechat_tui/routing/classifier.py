@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bytechat_tui.routing.features import NAMES, Features, extract
-from bytechat_tui.routing.weights import TIER_THRESHOLDS, WEIGHTS
+from bytechat_tui.routing.weights import TIER_THRESHOLDS, TYPICAL, WEIGHTS
 from bytechat_tui.tokens import estimate_tokens
 
 FOLLOW_UP_INHERITANCE = 0.85
@@ -119,13 +119,17 @@ def _score(features: Features) -> float:
 
 
 def _reasons(features: Features, tokens: int, score: float) -> tuple[str, ...]:
-    """The features that moved the score most in the direction it went."""
-    direction = 1.0 if score >= 0.5 else -1.0
+    """The features that moved the score most toward the tier it reached.
+
+    Above tier 1 a person asks "why not the cheapest?", so what pushed the score up is quoted; at
+    tier 1, what made the message easy.
+    """
+    direction = 1.0 if tier_for(score) >= 2 else -1.0
     pushes = sorted(
         (
-            (direction * weight * value, name)
-            for name, weight, value in zip(NAMES[1:], WEIGHTS[1:], features.values[1:])
-            if value > _PRESENT and direction * weight * value > 0
+            (push, name)
+            for name, weight, value, typical in zip(NAMES[1:], WEIGHTS[1:], features.values[1:], TYPICAL[1:])
+            if value > _PRESENT and (push := direction * weight * (value - typical)) > 0
         ),
         reverse=True,
     )

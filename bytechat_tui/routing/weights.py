@@ -42,5 +42,42 @@ WEIGHTS: tuple[float, ...] = (
     +1.00371,  # science
 )
 
+# each feature's mean over the dev prompts: reasons quote what sets a message apart from these
+TYPICAL: tuple[float, ...] = (
+    1.00000,  # bias
+    0.41207,  # length
+    0.10482,  # lines
+    0.00509,  # code_block
+    0.01621,  # code_lines
+    0.13773,  # programming
+    0.00366,  # error_trace
+    0.05809,  # math_words
+    0.09675,  # math_symbols
+    0.29337,  # numbers
+    0.03230,  # proof
+    0.02261,  # reasoning
+    0.02927,  # planning
+    0.02153,  # puzzle
+    0.02724,  # step_by_step
+    0.09628,  # constraints
+    0.01077,  # list_items
+    0.23009,  # questions
+    0.05667,  # creative
+    0.03126,  # rewrite
+    0.00034,  # lookup
+    0.00000,  # greeting
+    0.00372,  # non_english
+    0.25340,  # choices
+    0.14718,  # code_request
+    0.33243,  # compute_request
+    0.02567,  # role_play
+    0.03307,  # advice
+    0.05224,  # writing
+    0.11516,  # long_numbers
+    0.14475,  # explain
+    0.12307,  # technical_terms
+    0.03715,  # science
+)
+
 # score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)
 TIER_THRESHOLDS: tuple[float, ...] = (0.2032, 0.5067, 0.6258, 0.8308)

@@ -224,6 +224,8 @@ def write_weights(raw: np.ndarray, data: dict, strength: float) -> None:
     weights[0] -= centre * slope
     scores = 1.0 / (1.0 + np.exp(-np.concatenate([f @ weights for f, *_ in data.values()])))
     thresholds = [weighted_quantile(scores, table_weights, 1.0 - share) for share in TIER_SHARES]
+    all_features = np.vstack([features for features, *_ in data.values()])
+    typical = np.average(all_features, axis=0, weights=table_weights)
     lines = [
         '"""Classifier weights, fitted by tests/tools/fit_weights.py on the dev routing data. Do not edit."""',
         "",
@@ -235,6 +237,11 @@ def write_weights(raw: np.ndarray, data: dict, strength: float) -> None:
         "",
         "WEIGHTS: tuple[float, ...] = (",
         *(f"    {value:+.5f},  # {name}" for name, value in zip(NAMES, weights)),
+        ")",
+        "",
+        "# each feature's mean over the dev prompts: reasons quote what sets a message apart from these",
+        "TYPICAL: tuple[float, ...] = (",
+        *(f"    {value:.5f},  # {name}" for name, value in zip(NAMES, typical)),
         ")",
         "",
         "# score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)",
