@@ -74,7 +74,7 @@ def test_catalog_prices_give_the_vendor_bill() -> None:
 
 @pytest.mark.parametrize(
     ("dollars", "shown"),
-    [(0.0, "$0"), (0.000016, "$0.000016"), (0.00081, "$0.00081"), (0.0123, "$0.0123"), (0.5, "$0.5000"), (1234.5, "$1,234.50")],
+    [(0.0, "$0"), (0.000016, "$0.000016"), (0.00081, "$0.00081"), (0.0123, "$0.0123"), (0.5, "$0.5000"), (1234.5, "$1,234.50"), (-0.0089, "-$0.0089")],
 )
 def test_small_sums_keep_two_significant_digits_and_large_ones_show_cents(dollars: float, shown: str) -> None:
     assert usd(dollars) == shown

@@ -59,6 +59,8 @@ def _rates(prices: Prices, prompt_tokens: int) -> tuple[float, float, float, flo
 def usd(value: float) -> str:
     """Dollars as people read them: cents for sums from $1, else at least four decimals and two
     significant digits, so a $0.000012 answer does not show as a free one."""
+    if value < 0:
+        return "-" + usd(-value)
     if value == 0:
         return "$0"
     if value >= 1:

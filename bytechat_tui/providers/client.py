@@ -32,6 +32,7 @@ from bytechat_tui.vendors import VENDORS
 if TYPE_CHECKING:
     from bytechat_tui.keys import Secret
     from bytechat_tui.providers.events import ChatRequest
+    from bytechat_tui.providers.wire import HttpRequest
     from bytechat_tui.room import Bot
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=10.0, pool=10.0)
@@ -126,6 +127,41 @@ async def stream_events(
     finally:
         if http is None:
             await client.aclose()
+
+
+async def fetch(
+    bot: Bot,
+    outgoing: HttpRequest,
+    key: Secret | None,
+    *,
+    http: httpx.AsyncClient,
+    timeout: httpx.Timeout | None = None,
+    key_name: str | None = None,
+) -> httpx.Response:
+    """One plain request (no stream, no retry) with the safety and typed errors of `stream_events`."""
+    secret = key.reveal() if key is not None else None
+    secrets = (secret,) if secret else ()
+    limits = timeout or DEFAULT_TIMEOUT
+    _refuse_plain_http(bot, outgoing.url)
+    try:
+        response = await http.request(
+            outgoing.method, outgoing.url, headers=outgoing.headers, json=outgoing.json, timeout=limits
+        )
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        failure = _transport_error(error, outgoing.url, limits, secrets)
+        failure.bot = bot.name
+        raise failure from error
+    if not response.is_success:
+        raise error_from_response(
+            response.status_code,
+            response.headers,
+            response.content[:ERROR_BODY_LIMIT],
+            bot.name,
+            secrets,
+            provider=bot.provider,
+            key_name=key_name or bot.key_name or bot.provider,
+        ).scrubbed(*secrets)
+    return response
 
 
 def _protocol(bot: Bot) -> ModuleType:

@@ -28,7 +28,8 @@ class HttpRequest:
     url: str
     headers: dict[str, str]
     """Including the auth header; never logged or formatted into an error."""
-    json: dict[str, Any]
+    json: dict[str, Any] | None
+    """The body; None for a GET."""
 
 
 def endpoint(bot: Bot) -> str:

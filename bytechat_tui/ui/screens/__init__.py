@@ -1,0 +1,1 @@
+"""Full screens: the chat, the first-run welcome, the keys help."""
