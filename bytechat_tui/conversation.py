@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bytechat_tui.errors import UserError
 from bytechat_tui.providers.events import ChatRequest, Event, Message, ReasoningDelta, Retrying, TextDelta
@@ -72,6 +72,23 @@ ChangeListener = Callable[[Exchange, Event | None], None]
 """Told of every event of a streaming exchange, and once more (with None) when it ends."""
 
 
+class Recorder(Protocol):
+    """Where a conversation is kept as it happens (history): told before, during and after each answer.
+
+    Calls come from the event loop that streams the answer, so an implementation must return at
+    once and write elsewhere (a thread), coalescing `progressed` calls.
+    """
+
+    def planned(self, exchange: Exchange) -> None:
+        """A message was routed and is about to be sent (or queued): keep it before anything is sent."""
+
+    def progressed(self, exchange: Exchange) -> None:
+        """More of the answer arrived."""
+
+    def ended(self, exchange: Exchange) -> None:
+        """The answer ended: done, cut or failed, with its reply (usage, cost, error)."""
+
+
 class Conversation:
     def __init__(
         self,
@@ -82,15 +99,19 @@ class Conversation:
         floor_turns: int = DEFAULT_FLOOR_TURNS,
         http: httpx.AsyncClient | None = None,
         policy: RetryPolicy = RetryPolicy(),
+        recorder: Recorder | None = None,
+        exchanges: list[Exchange] | None = None,
     ) -> None:
+        """`exchanges` resumes a stored conversation: new messages are routed and sent after them."""
         self.room = room
         self.system = system
         self.floor_turns = floor_turns
-        self.exchanges: list[Exchange] = []
+        self.exchanges: list[Exchange] = list(exchanges or [])
+        self.recorder = recorder
         self._key_for = key_for
         self._http = http
         self._policy = policy
-        self._scores: dict[int, float] = {}
+        self._scores = {e.id: e.route.assessment.score for e in self.exchanges if e.escalation_of is None}
         """Assessment score of each typed message, so follow-ups inherit without re-assessing."""
 
     def plan(self, text: str) -> Exchange:
@@ -99,7 +120,7 @@ class Conversation:
         decision = self._route(message, forced, self.exchanges)
         exchange = Exchange(id=self._next_id(), text=message, route=decision)
         self._scores[exchange.id] = decision.assessment.score
-        self.exchanges.append(exchange)
+        self._add(exchange)
         return exchange
 
     def plan_escalation(self, exchange: Exchange | None = None) -> Exchange:
@@ -116,7 +137,7 @@ class Conversation:
             why="escalated with r: the strongest bot",
         )
         exchange = Exchange(id=self._next_id(), text=original.text, route=escalated, escalation_of=original.id)
-        self.exchanges.append(exchange)
+        self._add(exchange)
         return exchange
 
     def estimate(self, text: str) -> Route:
@@ -153,6 +174,8 @@ class Conversation:
                     exchange.reasoning += text
                 case Retrying(delay=delay, reason=reason):
                     exchange.retry_note = f"{bot.name}: {reason}, retrying in {delay:.0f} s"
+            if self.recorder is not None and isinstance(event, (TextDelta, ReasoningDelta)):
+                self.recorder.progressed(exchange)
             if on_change is not None:
                 on_change(exchange, event)
 
@@ -204,6 +227,11 @@ class Conversation:
             saved += exchange.reply.priciest_cost_usd - spent
         return saved
 
+    def _add(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+        if self.recorder is not None:
+            self.recorder.planned(exchange)
+
     def _route(self, message: str, forced: str | None, before: list[Exchange]) -> Route:
         if not message.strip():
             raise UserError("the message is empty")
@@ -241,8 +269,7 @@ class Conversation:
     def _next_id(self) -> int:
         return max((exchange.id for exchange in self.exchanges), default=0) + 1
 
-    @staticmethod
-    def _end(exchange: Exchange, reply: Reply, on_change: ChangeListener | None, cancelled: bool = False) -> None:
+    def _end(self, exchange: Exchange, reply: Reply, on_change: ChangeListener | None, cancelled: bool = False) -> None:
         exchange.reply = reply
         exchange.answer = reply.text
         exchange.reasoning = reply.reasoning
@@ -253,5 +280,7 @@ class Conversation:
             exchange.state = ExchangeState.CUT
         else:
             exchange.state = ExchangeState.FAILED
+        if self.recorder is not None:
+            self.recorder.ended(exchange)
         if on_change is not None:
             on_change(exchange, None)

@@ -203,3 +203,34 @@ def test_empty_messages_and_unknown_bots_are_refused_before_anything_is_sent(ser
     with pytest.raises(UserError):
         chat.plan_escalation()
     assert chat.exchanges == [] and cheap.requests == [] and strong.requests == []
+
+
+def test_a_recorder_hears_of_a_message_before_it_is_sent_then_its_progress_then_its_end(servers) -> None:
+    cheap, strong = servers
+    cheap.queue(answer("one", " two"))
+    heard: list[tuple[str, str, int]] = []
+
+    class Listening:
+        def planned(self, exchange) -> None:
+            heard.append(("planned", exchange.answer, len(cheap.requests)))
+
+        def progressed(self, exchange) -> None:
+            heard.append(("progressed", exchange.answer, len(cheap.requests)))
+
+        def ended(self, exchange) -> None:
+            heard.append(("ended", exchange.state.value, len(cheap.requests)))
+
+    chat = Conversation(room_of(cheap, strong), no_key, policy=RetryPolicy(max_retries=0), recorder=Listening())
+    asyncio.run(chat.run(chat.plan("hello")))
+    assert heard == [("planned", "", 0), ("progressed", "one", 1), ("progressed", "one two", 1), ("ended", "done", 1)]
+
+
+def test_a_resumed_conversation_sends_new_messages_after_the_stored_ones(servers) -> None:
+    cheap, strong = servers
+    cheap.queue(answer("Four."), answer("Eight."))
+    first = conversation(cheap, strong)
+    asyncio.run(first.run(first.plan("What is 2 + 2?")))
+    resumed = Conversation(room_of(cheap, strong), no_key, exchanges=first.exchanges)
+    asyncio.run(resumed.run(resumed.plan("@mini and doubled?")))
+    assert [m["content"] for m in sent_messages(cheap)] == ["What is 2 + 2?", "Four.", "and doubled?"]
+    assert [e.id for e in resumed.exchanges] == [1, 2]
