@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from bytechat_tui.errors import UserError
 from bytechat_tui.providers.events import ChatRequest, Event, Message, ReasoningDelta, Retrying, TextDelta
 from bytechat_tui.providers.retry import RetryPolicy
-from bytechat_tui.replies import Asking, KeyLookup, Reply
+from bytechat_tui.replies import Asking, KeyLookup, Reply, needs_key
 from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, Turn, assess
 from bytechat_tui.routing.router import Route, route, split_forced
@@ -108,7 +108,8 @@ class Conversation:
         self.floor_turns = floor_turns
         self.exchanges: list[Exchange] = list(exchanges or [])
         self.recorder = recorder
-        self._key_for = key_for
+        self.key_for = key_for
+        """The key a bot would send (None when the user has none): also what the room panel's ✓ shows."""
         self._http = http
         self._policy = policy
         self._scores = {e.id: e.route.assessment.score for e in self.exchanges if e.escalation_of is None}
@@ -183,7 +184,7 @@ class Conversation:
             exchange.route,
             self.room,
             self.request_for(exchange),
-            self._key_for,
+            self.key_for,
             http=self._http,
             policy=self._policy,
             on_event=received,
@@ -196,6 +197,15 @@ class Conversation:
             raise
         self._end(exchange, reply, on_change)
         return exchange
+
+    def clear(self) -> None:
+        """Start a new chat in the same room: nothing said so far is context any more."""
+        self.exchanges.clear()
+        self._scores.clear()
+
+    def has_key(self, bot: Bot) -> bool:
+        """Whether a request to `bot` can go out: it needs no key, or the user has one. Reads the keyring."""
+        return not needs_key(bot) or self.key_for(bot) is not None
 
     def set_enabled(self, bot_name: str, enabled: bool) -> None:
         """Let routing use a bot of the room, or not; an answer already routed to it is unaffected."""

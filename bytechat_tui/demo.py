@@ -253,6 +253,8 @@ class DemoServer:
             if not gone.done():
                 gone.cancel()
                 await asyncio.wait({gone})
+            elif not gone.cancelled():
+                gone.exception()  # a reset is how a client leaves; retrieved so asyncio does not log it
         return True
 
 

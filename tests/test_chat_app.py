@@ -20,6 +20,8 @@ def test_the_demo_app_answers_with_a_routing_line_and_r_escalates_to_the_stronge
             chat = chat_screen(app)
             await pilot.pause()
             assert chat.prompt.has_focus
+            notice = chat.query_one("#notice")
+            assert notice.display and notice.render().plain.startswith("Demo room: answers come from a server")
             await type_text(pilot, "What is the capital of France?")
             await pilot.press("ctrl+j")
             await type_text(pilot, "Briefly.")

@@ -7,7 +7,18 @@ the real client, and the user's text is typed and pasted as a terminal delivers 
 from __future__ import annotations
 
 from loopback import LoopbackServer, loopback  # noqa: F401 - `loopback` is a fixture
-from test_chat_screen import answered, chat_over, line_text, loopback_room, paste, run, screen_text, send, sse_answer, type_text
+from test_chat_screen import (
+    answered,
+    chat_over,
+    line_text,
+    loopback_room,
+    paste,
+    run,
+    screen_text,
+    send,
+    sse_answer,
+    type_text,
+)
 
 from bytechat_tui.ui.widgets.user_message import UserMessage
 
@@ -17,7 +28,8 @@ MARKUP = "[bold]x[/bold] [@click=app.quit]quit[/] [link=https://example.com]l[/l
 
 
 def test_markup_and_escape_sequences_in_a_model_answer_show_literally_and_do_nothing(loopback: LoopbackServer) -> None:
-    loopback.queue(sse_answer(f"Look: {MARKUP} ", OSC52_HEAD, OSC52_TAIL + "done \x1b[31mred\x1b[0m \x1b]8;;https://x\x07link"))
+    tail = OSC52_TAIL + "done \x1b[31mred\x1b[0m \x1b]8;;https://x\x07link"
+    loopback.queue(sse_answer(f"Look: {MARKUP} ", OSC52_HEAD, tail))
 
     async def scenario() -> None:
         async with chat_over(loopback_room(loopback, display_name="[i]Solo[/i]")) as (app, pilot):
@@ -33,7 +45,7 @@ def test_markup_and_escape_sequences_in_a_model_answer_show_literally_and_do_not
             assert "cHduZWQ" not in text and "\x1b" not in text
             assert app.clipboard == ""  # the OSC 52 payload reached neither the terminal nor the clipboard
             assert line_text(app, exchange).startswith("[i]Solo[/i] · tier 1 · ")
-            await pilot.click("Markdown", offset=(20, 0))  # somewhere over the literal [@click=app.quit]
+            await pilot.click("Markdown", offset=(26, 0))  # on the literal "[@click=app.quit]"
             await pilot.pause()
             assert app.is_running and app.return_code is None
 

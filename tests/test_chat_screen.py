@@ -10,14 +10,16 @@ The helpers here are shared by the other `test_chat_*` modules.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from dataclasses import replace
+from typing import Any
 
-from loopback import LoopbackServer, loopback, sse_body  # noqa: F401 - `loopback` is a fixture
+from loopback import LoopbackServer, Pause, loopback, sse_body  # noqa: F401 - `loopback` is a fixture
 from loopback import Reply as Served
 from rich.console import Console
 from textual import events
@@ -27,6 +29,7 @@ from textual.pilot import Pilot
 
 from bytechat_tui.conversation import ENDED, Conversation, Exchange, ExchangeState
 from bytechat_tui.demo import DemoServer, demo_room
+from bytechat_tui.pricing.catalog import Prices
 from bytechat_tui.pricing.cost import usd
 from bytechat_tui.providers.retry import RetryPolicy
 from bytechat_tui.room import Room
@@ -51,18 +54,14 @@ class ChatHarness(App[None]):
 
     BINDINGS = app_bindings()
 
-    def __init__(self, conversation: Conversation, demo: bool = False) -> None:
+    def __init__(self, conversation: Conversation) -> None:
         super().__init__()
         self.conversation = conversation
-        self.demo = demo
         self.demo_server: DemoServer | None = None
         """The server answering, for tests that change its pace mid-answer."""
 
     def on_mount(self) -> None:
-        self.push_screen(ChatScreen(self.conversation, demo=self.demo))
-
-    def action_focus_input(self) -> None:
-        self.chat.action_focus_input()
+        self.push_screen(ChatScreen(self.conversation))
 
     @property
     def chat(self) -> ChatScreen:
@@ -94,7 +93,8 @@ def sse_answer(*texts: str, prompt_tokens: int = 10) -> Served:
     head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "test-model"}
     chunks = [{**head, "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]} for text in texts]
     chunks.append({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": len(texts), "total_tokens": prompt_tokens + len(texts)}
+    completion = len(texts)
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion, "total_tokens": prompt_tokens + completion}
     chunks.append({**head, "choices": [], "usage": usage})
     return Served(200, {"content-type": "text/event-stream"}, [sse_body(chunks)])
 
@@ -168,7 +168,7 @@ def line_text(app: App[Any], exchange: Exchange) -> str:
 def screen_text(app: App[Any]) -> str:
     """What the terminal would show, as plain text."""
     width, height = app.size
-    console = Console(width=width, height=height, record=True, file=open("/dev/null", "w"), legacy_windows=False)
+    console = Console(width=width, height=height, record=True, file=io.StringIO(), legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
 
@@ -278,7 +278,8 @@ def test_escape_mid_stream_keeps_what_arrived_marked_cut_then_the_next_message_r
             line = line_text(app, exchange)
             assert "cut: stopped with Esc" in line
             assert reply.usage is not None
-            assert f" · ≈{reply.usage.input_tokens:,}→≈{reply.usage.output_tokens:,} tok · ≈{usd(reply.cost_usd)} · " in line
+            tokens = f"≈{reply.usage.input_tokens:,}→≈{reply.usage.output_tokens:,} tok"
+            assert f" · {tokens} · ≈{usd(reply.cost_usd)} · " in line
             # The rest of the demo's answer would have taken far longer: it really was cut short.
             assert reply.usage.output_tokens < 20
             # The chat goes on: the next message is answered whole.
@@ -402,7 +403,8 @@ def test_switching_a_bot_off_in_the_room_panel_changes_routing_and_is_remembered
             await pilot.pause()
             panel = app.chat.query_one(RoomPanel)
             assert panel.display and panel.has_focus
-            await wait_until(pilot, lambda: app.chat._key_status, "the key status was checked")
+            await wait_until(pilot, lambda: panel.key_status, "the key status was checked")
+            assert panel.key_status == {LITE: True, MID: True, FRONTIER: True}  # the demo needs no key
             await pilot.press("enter")  # the first bot: demo-lite
             await pilot.pause()
             assert not next(bot for bot in app.conversation.room.bots if bot.name == LITE).enabled
@@ -431,8 +433,9 @@ def test_new_chat_clears_the_log_and_the_conversation() -> None:
 
 
 def test_a_failed_answer_is_a_sentence_naming_the_bot_the_problem_and_the_way_out(loopback: LoopbackServer) -> None:
-    error = {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error", "code": "invalid_api_key"}}
-    loopback.queue(Served(401, {"content-type": "application/json"}, [json.dumps(error).encode()]), sse_answer("Fine now."))
+    error = {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}}
+    refused = Served(401, {"content-type": "application/json"}, [json.dumps(error).encode()])
+    loopback.queue(refused, sse_answer("Fine now."))
 
     async def scenario() -> None:
         async with chat_over(loopback_room(loopback)) as (app, pilot):
@@ -463,5 +466,44 @@ def test_a_retry_is_announced_on_the_routing_line_while_it_waits(loopback: Loopb
             assert line_text(app, exchange).startswith('Solo · tier 1 · "')
             await answered(pilot, app, 1)
             assert exchange.answer == "Done." and "retrying" not in line_text(app, exchange)
+
+    run(scenario)
+
+
+def test_escape_before_the_answer_begins_says_so_and_charges_nothing(loopback: LoopbackServer) -> None:
+    loopback.queue(Served(200, {"content-type": "text/event-stream"}, [Pause(30), sse_body([])]))
+
+    async def scenario() -> None:
+        async with chat_over(loopback_room(loopback)) as (app, pilot):
+            await send(pilot, "hello")
+            exchange = app.conversation.exchanges[0]
+            await wait_until(pilot, lambda: loopback.requests, "the request reached the server")
+            assert exchange.state is ExchangeState.STREAMING
+            await pilot.press("escape")
+            await answered(pilot, app, 1)
+            assert exchange.state is ExchangeState.CUT and exchange.answer == ""
+            assert exchange.reply is not None and exchange.reply.cost_usd == 0
+            assert line_text(app, exchange).endswith(" · cut: stopped before the answer began")
+            assert loopback.client_disconnected(10), "the request was abandoned, not left running"
+
+    run(scenario)
+
+
+def test_a_failover_is_noted_on_the_routing_line_of_the_bot_that_answered(loopback: LoopbackServer) -> None:
+    down = Served(503, {"content-type": "application/json"}, [b'{"error": {"message": "busy"}}'])
+    loopback.queue(down, down, sse_answer("Answered anyway."))  # QUICK retries once, then the room fails over
+    cheap = loopback_room(loopback).bots[0]
+    dear = replace(cheap, name="big", display_name="Big", prices=Prices(10.0, 20.0), tier=3)
+
+    async def scenario() -> None:
+        async with chat_over(Room(name="pair", bots=(cheap, dear))) as (app, pilot):
+            await send(pilot, "hello")
+            await answered(pilot, app, 1)
+            exchange = app.conversation.exchanges[0]
+            assert exchange.route.chosen.bot.name == "solo" and exchange.bot.name == "big"
+            assert exchange.answer == "Answered anyway." and len(loopback.requests) == 3
+            line = line_text(app, exchange)
+            assert line.startswith("Big · tier 3 · ") and line.endswith(" · solo: HTTP 503 → answered by big")
+            assert "the priciest bot" in line
 
     run(scenario)

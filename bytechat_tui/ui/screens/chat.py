@@ -20,10 +20,8 @@ from textual.worker import Worker, WorkerState
 
 from bytechat_tui.conversation import Conversation, Exchange, ExchangeState
 from bytechat_tui.errors import UserError
-from bytechat_tui.keys import KeyStore
 from bytechat_tui.pricing.cost import usd
 from bytechat_tui.providers.events import Event
-from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import Room
 from bytechat_tui.routing.router import Route
 from bytechat_tui.state import AppState, load_state, save_state
@@ -36,13 +34,7 @@ from bytechat_tui.ui.widgets.routing_line import bot_label
 from bytechat_tui.ui.widgets.status_bar import StatusBar
 from bytechat_tui.ui.widgets.why_panel import WhyPanel
 
-DEMO_NOTICE = "Demo room: answers come from a server inside this app, at real-world prices; no key, no network, no cost."
-
-
-def key_status(room: Room) -> dict[str, bool]:
-    """Bot name -> whether a request to it can carry a key (or needs none). Reads the keyring: slow."""
-    store = KeyStore()
-    return {bot.name: not needs_key(bot) or store.get(key_name(bot)) is not None for bot in room.bots}
+DEMO_NOTICE = "Demo room: answers come from a server inside this app, priced as real models; no key, no network, no cost."
 
 
 def estimate_line(route: Route) -> Content:
@@ -272,7 +264,7 @@ class ChatScreen(Screen[None]):
         if self._streaming is not None:
             self._streaming[1].cancel()
             self._streaming = None
-        self.conversation.exchanges.clear()
+        self.conversation.clear()
         self.chat_log.load([])
         self.show_notice(None)
         self._update_status()
@@ -313,7 +305,7 @@ class ChatScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="keys")
     def _check_keys(self) -> None:
-        status = key_status(self.conversation.room)
+        status = {bot.name: self.conversation.has_key(bot) for bot in self.conversation.room.bots}
         self.app.call_from_thread(self._keys_checked, status)
 
     def _keys_checked(self, status: dict[str, bool]) -> None:

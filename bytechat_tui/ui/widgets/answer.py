@@ -56,6 +56,8 @@ class Answer(Widget, can_focus=True):
         self.exchange = exchange
         self._shown = neutralise(exchange.answer)
         """The neutralised text the Markdown widget has been given."""
+        self._flushed_length = len(exchange.answer)
+        """Length of the raw answer at the last flush: a cheap test for new text at every delta."""
         self._stream: MarkdownStream | None = None
         self._flush_pending = False
         self._last_flush = 0.0
@@ -99,7 +101,7 @@ class Answer(Widget, can_focus=True):
         line.retry_note = exchange.retry_note
         line.thinking = bool(exchange.reasoning) and not exchange.answer
         line.reply = exchange.reply
-        if not self._flush_pending and (self._stream is not None or neutralise(exchange.answer) != self._shown):
+        if not self._flush_pending and (self._stream is not None or len(exchange.answer) != self._flushed_length):
             self._flush_pending = True
             delay = self._last_flush + FLUSH_INTERVAL - time.monotonic()
             if delay > 0:
@@ -126,6 +128,7 @@ class Answer(Widget, can_focus=True):
         self._flush_pending = False
         self._last_flush = time.monotonic()
         markdown = self.query_one(Markdown)
+        self._flushed_length = len(self.exchange.answer)
         text = neutralise(self.exchange.answer)
         ended = self.exchange.state in ENDED
         previous, self._shown = self._shown, text

@@ -107,7 +107,10 @@ class RoutingLine(Widget):
             )
         if reply is None:
             parts = [bot_label(chosen), f"tier {chosen.tier}", f'"{top_reason(self.route)}"']
-            parts.append(neutralise(self.retry_note) if self.retry_note else "thinking…" if self.thinking else "streaming…")
+            if self.retry_note:
+                parts.append(neutralise(self.retry_note))
+            else:
+                parts.append("thinking…" if self.thinking else "streaming…")
             return Content(SEPARATOR.join(parts))
         if state is ExchangeState.FAILED and reply.error is not None:
             sentence = error_sentence(reply.error, self.route.strongest.bot)
@@ -121,9 +124,11 @@ class RoutingLine(Widget):
             f"{bot_label(bot)}{SEPARATOR}tier {bot.tier}{SEPARATOR}\"{top_reason(self.route)}\""
         ]
         usage = reply.usage
-        if usage is not None:
-            prompt = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
-            parts.append(f"{SEPARATOR}{approx}{prompt:,}→{approx}{usage.output_tokens:,} tok")
+        if usage is None:
+            # Stopped before anything of an answer arrived: nothing was billed, nothing to compare.
+            return Content.assemble(*parts, SEPARATOR, ("cut: stopped before the answer began", "$text-warning"))
+        prompt = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+        parts.append(f"{SEPARATOR}{approx}{prompt:,}→{approx}{usage.output_tokens:,} tok")
         parts.append(f"{SEPARATOR}{approx}{usd(reply.cost_usd)}")
         if reply.priciest.name == bot.name:
             parts.append(f"{SEPARATOR}the priciest bot")
