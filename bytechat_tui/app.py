@@ -24,7 +24,7 @@ from bytechat_tui.keys import KeyStore, Secret
 from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots
 from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
-from bytechat_tui.state import AppState, load_state, save_state
+from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.ui.commands import ByteChatCommands
 from bytechat_tui.ui.dialogs.keys import KeysDialog
 from bytechat_tui.ui.keymap import app_bindings, resolve_keymap
@@ -231,16 +231,10 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     def set_bot_enabled(self, bot_name: str, enabled: bool) -> None:
         """Switch a bot of the open room on or off for routing; remembered for that room."""
-        if self.conversation is None:
+        from bytechat_tui.ui.screens.chat import ChatScreen
+
+        if not isinstance(self.screen, ChatScreen) or not self.screen.set_bot_enabled(bot_name, enabled):
             return
-        try:
-            self.conversation.set_enabled(bot_name, enabled)
-        except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        room = self.conversation.room
-        self.update_state(lambda state: state.set_bot_enabled(room.name, bot_name, enabled))
-        self._refresh_room_panel()
         what = "routed to again" if enabled else "no longer routed to (switch it on in the room panel)"
         self.notify(f"{bot_name} is {what}.", markup=False)
 
@@ -279,11 +273,9 @@ class ByteChatApp(App[None], inherit_bindings=False):
             self.notify(f"{action.replace('_', ' ')} works in the chat.", markup=False)
 
     def update_state(self, change: Callable[[AppState], object]) -> None:
-        """Change the remembered state on disk: loaded afresh, so what the chat saved is kept."""
-        state = load_state()
-        change(state)
+        """Change the remembered state on disk (see `state.change_state`); a failure is a notice."""
         try:
-            save_state(state)
+            change_state(change)
         except UserError as error:
             self.notify(str(error), severity="warning", markup=False)
 

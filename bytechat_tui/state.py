@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,17 @@ def save_state(state: AppState) -> None:
             raise
     except OSError as error:
         raise UserError(f"could not save the app's state to {path} ({error.strerror or error})") from error
+
+
+def change_state(change: Callable[[AppState], object]) -> None:
+    """Apply `change` to the state on disk, loaded afresh so another writer's changes are kept.
+
+    The chat (prompts, bots switched off) and the app (theme, room) both write the file; neither
+    holds a copy that could overwrite the other's. Raises UserError when it cannot be saved.
+    """
+    state = load_state()
+    change(state)
+    save_state(state)
 
 
 def _private_dir(directory: Path) -> None:

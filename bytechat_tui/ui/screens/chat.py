@@ -24,7 +24,7 @@ from bytechat_tui.pricing.cost import usd
 from bytechat_tui.providers.events import Event
 from bytechat_tui.room import Room
 from bytechat_tui.routing.router import Route
-from bytechat_tui.state import AppState, load_state, save_state
+from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.text_safety import neutralise
 from bytechat_tui.ui.widgets.answer import Answer, last_code_block
 from bytechat_tui.ui.widgets.chat_log import ChatLog
@@ -165,10 +165,8 @@ class ChatScreen(Screen[None]):
 
     def _remember(self, change: Callable[[AppState], object]) -> None:
         """Change what the app remembers between runs (prompts, bots switched off), on disk now."""
-        state = load_state()
-        change(state)
         try:
-            save_state(state)
+            change_state(change)
         except UserError as error:
             self.show_notice(str(error))
 
@@ -289,14 +287,19 @@ class ChatScreen(Screen[None]):
     # The room panel.
 
     def on_room_panel_bot_toggled(self, message: RoomPanel.BotToggled) -> None:
+        self.set_bot_enabled(message.bot_name, message.enabled)
+
+    def set_bot_enabled(self, bot_name: str, enabled: bool) -> bool:
+        """Switch a bot of the room on or off for routing, remembered for the room; False if it is not there."""
         try:
-            self.conversation.set_enabled(message.bot_name, message.enabled)
+            self.conversation.set_enabled(bot_name, enabled)
         except UserError as error:
             self.show_notice(str(error))
-            return
+            return False
         room = self.conversation.room.name
-        self._remember(lambda state: state.set_bot_enabled(room, message.bot_name, message.enabled))
+        self._remember(lambda state: state.set_bot_enabled(room, bot_name, enabled))
         self.refresh_room_panel()
+        return True
 
     def refresh_room_panel(self) -> None:
         """Show the room as it is now (after a bot was switched, or a key added)."""
