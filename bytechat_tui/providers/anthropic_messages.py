@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bytechat_tui.providers.events import Event, Finish, FinishReason, ReasoningDelta, TextDelta, Usage
 from bytechat_tui.providers.framing import SseEvent
-from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload, payload_error
+from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.events import ChatRequest
@@ -77,8 +77,6 @@ class Decoder:
             self._merge_usage(payload.get("usage"))
         elif kind == "message_stop":
             return self._end()
-        elif kind == "error":
-            raise payload_error(payload)
         return []
 
     def close(self) -> list[Event]:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from bytechat_tui.providers.events import Event, Finish, FinishReason, ReasoningDelta, TextDelta, Usage
 from bytechat_tui.providers.framing import SseEvent
-from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload, payload_error
+from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.events import ChatRequest
@@ -71,8 +71,6 @@ class Decoder:
         payload = load_payload(item.data)
         if payload is None:
             return []
-        if payload.get("error"):
-            raise payload_error(payload)
         if payload.get("usageMetadata"):
             self._usage = payload["usageMetadata"]
         blocked = (payload.get("promptFeedback") or {}).get("blockReason")

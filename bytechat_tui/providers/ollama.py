@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from bytechat_tui.providers.events import Event, Finish, FinishReason, ReasoningDelta, TextDelta, Usage
-from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload, payload_error
+from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.events import ChatRequest
@@ -72,8 +72,6 @@ class Decoder:
         payload = load_payload(item)
         if payload is None:
             return []
-        if payload.get("error"):
-            raise payload_error(payload)
         message = payload.get("message") or {}
         events: list[Event] = []
         if message.get("thinking"):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bytechat_tui.providers.events import Event, Finish, FinishReason, ReasoningDelta, TextDelta, Usage
 from bytechat_tui.providers.framing import SseEvent
-from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload, payload_error
+from bytechat_tui.providers.wire import HttpRequest, cut_off, endpoint, ending, guarded, load_payload
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.events import ChatRequest
@@ -74,8 +74,6 @@ class Decoder:
         payload = load_payload(item.data)
         if payload is None:
             return []
-        if payload.get("error"):
-            raise payload_error(payload)
         usage = payload.get("usage") or (payload.get("x_groq") or {}).get("usage")
         if usage:
             self._usage = usage

@@ -49,6 +49,7 @@ def load_payload(text: str) -> dict[str, Any] | None:
     not JSON at all (a proxy's `keep-alive`), which is skipped as SSE skips what it does not know.
 
     Broken JSON is a PROTOCOL error instead: skipping it would silently lose part of the answer.
+    An error object the provider sent inside its 200 stream is raised as its typed error.
     """
     if text.lstrip()[:1] not in ("{", "["):
         return None
@@ -62,6 +63,8 @@ def load_payload(text: str) -> dict[str, Any] | None:
             f"the reply contains {_excerpt(text)}, which is not a JSON object; check that the bot's "
             "base_url points at an API that speaks its provider's protocol",
         )
+    if payload.get("error"):
+        raise payload_error(payload)
     return payload
 
 
