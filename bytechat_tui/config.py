@@ -78,6 +78,10 @@ class RoutingConfig:
 
     escalation_floor_turns: int = 3
     """After an escalation, how many turns keep the escalated tier as a floor."""
+    strongest_share: float | None = None
+    """The thrift ↔ quality dial: the share of messages the room's strongest tier should get
+    (calibrated on the dev prompts, so 0.2 means one message in five whatever the room); None
+    keeps the fitted thresholds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +252,14 @@ class _Table:
             raise self.error(key, f"{self.where} has {key} = {value}; it must be {bound}.")
         return value
 
+    def share(self, key: str) -> float | None:
+        value = self._typed(key, (int, float), "a share between 0 and 1, e.g. 0.2")
+        if not isinstance(value, (int, float)):
+            return None
+        if not (math.isfinite(value) and 0 < value < 1):
+            raise self.error(key, f"{self.where} has {key} = {value}; it must be a share between 0 and 1, e.g. 0.2.")
+        return float(value)
+
     def price(self, key: str) -> float | None:
         value = self._typed(key, (int, float), "a number of US dollars per million tokens")
         if not isinstance(value, (int, float)):
@@ -298,6 +310,7 @@ class _Parser:
         keybindings = _Table(self, ("keybindings",), top.data.get("keybindings", {}), None)
         routing = _Table(self, ("routing",), top.data.get("routing", {}), _ROUTING_KEYS)
         floor = routing.whole("escalation_floor_turns", 0, 100)
+        share = routing.share("strongest_share")
         return Config(
             path=self.path,
             exists=True,
@@ -307,7 +320,10 @@ class _Parser:
             bots=bots,
             models=models,
             keybindings={binding: keybindings.required_text(binding) for binding in keybindings.data},
-            routing=RoutingConfig() if floor is None else RoutingConfig(escalation_floor_turns=floor),
+            routing=RoutingConfig(
+                escalation_floor_turns=RoutingConfig().escalation_floor_turns if floor is None else floor,
+                strongest_share=share,
+            ),
             source=self.text,
         )
 

@@ -23,6 +23,7 @@ from bytechat_tui.providers.retry import RetryPolicy
 from bytechat_tui.replies import Asking, KeyLookup, Reply, needs_key
 from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, Turn, assess
+from bytechat_tui.routing.dial import thresholds_for
 from bytechat_tui.routing.router import Route, route, split_forced
 
 if TYPE_CHECKING:
@@ -101,11 +102,14 @@ class Conversation:
         policy: RetryPolicy = RetryPolicy(),
         recorder: Recorder | None = None,
         exchanges: list[Exchange] | None = None,
+        strongest_share: float | None = None,
     ) -> None:
         """`exchanges` resumes a stored conversation: new messages are routed and sent after them."""
         self.room = room
         self.system = system
         self.floor_turns = floor_turns
+        self.strongest_share = strongest_share
+        """The thrift ↔ quality dial (`routing.dial`); None keeps the fitted thresholds."""
         self.exchanges: list[Exchange] = list(exchanges or [])
         self.recorder = recorder
         self.key_for = key_for
@@ -245,7 +249,8 @@ class Conversation:
     def _route(self, message: str, forced: str | None, before: list[Exchange]) -> Route:
         if not message.strip():
             raise UserError("the message is empty")
-        assessment = assess(message, self._turns(before), floor_turns=self.floor_turns)
+        thresholds = thresholds_for(self.strongest_share, self.room)
+        assessment = assess(message, self._turns(before), floor_turns=self.floor_turns, thresholds=thresholds)
         return route(assessment, self.room, forced=forced)
 
     def _turns(self, exchanges: list[Exchange]) -> list[Turn]:

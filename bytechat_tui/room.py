@@ -91,9 +91,9 @@ def catalog_bot(name: str, info: ModelInfo, config: Config | None = None) -> Bot
     return _bot(name, info.provider, info.id, _merge(_catalog_facts(info), override))
 
 
-def load_room(name: str | None = None) -> Room:
+def load_room(name: str | None = None, config: Config | None = None) -> Room:
     """The room to chat in: the named or configured room, or the default room when none is configured."""
-    config = load_config()
+    config = config if config is not None else load_config()
     catalog = load_catalog()
     if (name is None and not config.rooms) or (name == DEFAULT_ROOM_NAME and name not in config.rooms):
         return default_room(catalog, config)

@@ -308,3 +308,14 @@ def test_random_damage_never_escapes_as_a_traceback() -> None:
             assert str(error).startswith(f"{locations.config_file()}")
             outcomes.add("refused")
     assert outcomes == {"loaded", "refused"}
+
+
+def test_the_dial_is_read_from_the_routing_table() -> None:
+    write(GOOD + "\n[routing]\nstrongest_share = 0.25\n")
+    assert load_config().routing.strongest_share == 0.25
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "-0.2", '"half"'])
+def test_a_dial_outside_zero_to_one_is_one_clear_error(value: str) -> None:
+    message = error_of(GOOD + f"\n[routing]\nstrongest_share = {value}\n")
+    assert "strongest_share" in message and "between 0 and 1" in message and ", line " in message

@@ -25,8 +25,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bytechat_tui.config import load_config
     from bytechat_tui.room import load_room
     from bytechat_tui.routing.classifier import assess
+    from bytechat_tui.routing.dial import thresholds_for
     from bytechat_tui.routing.router import route, split_forced
 
     text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         from bytechat_tui.errors import UserError
 
         raise UserError("the message is empty; give some text, or - to read it from stdin")
-    room = load_room(args.room)
+    config = load_config()
+    room = load_room(args.room, config)
     if room.origin == "default":
         from bytechat_tui.locations import config_file
 
@@ -43,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
             f"note: no rooms configured in {config_file()}; using the default room built from the catalog",
             file=sys.stderr,
         )
-    decision = route(assess(message), room, forced=forced)
+    thresholds = thresholds_for(config.routing.strongest_share, room)
+    assessment = assess(message, floor_turns=config.routing.escalation_floor_turns, thresholds=thresholds)
+    decision = route(assessment, room, forced=forced)
     if args.json:
         print(json.dumps(as_json(decision, room.name), indent=2, ensure_ascii=False))
     else:

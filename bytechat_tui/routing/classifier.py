@@ -109,8 +109,8 @@ def _size(tokens: int) -> str:
     return f"{tokens} token" if tokens == 1 else f"{tokens} tokens"
 
 
-def tier_for(score: float) -> int:
-    return 1 + sum(score >= threshold for threshold in TIER_THRESHOLDS)
+def tier_for(score: float, thresholds: tuple[float, ...] = TIER_THRESHOLDS) -> int:
+    return 1 + sum(score >= threshold for threshold in thresholds)
 
 
 def _score(features: Features) -> float:
@@ -118,13 +118,13 @@ def _score(features: Features) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
-def _reasons(features: Features, tokens: int, score: float) -> tuple[str, ...]:
+def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
     """The features that moved the score most toward the tier it reached.
 
     Above tier 1 a person asks "why not the cheapest?", so what pushed the score up is quoted; at
     tier 1, what made the message easy.
     """
-    direction = 1.0 if tier_for(score) >= 2 else -1.0
+    direction = 1.0 if tier >= 2 else -1.0
     pushes = sorted(
         (
             (push, name)
@@ -181,22 +181,27 @@ def assess(
     message: str,
     history: Sequence[Turn] = (),
     floor_turns: int = DEFAULT_FLOOR_TURNS,
+    thresholds: tuple[float, ...] = TIER_THRESHOLDS,
 ) -> Assessment:
-    """Grade `message` given the conversation before it (system prompt included as a turn)."""
+    """Grade `message` given the conversation before it (system prompt included as a turn).
+
+    `thresholds` are the scores that need tier 2, 3, 4, 5: the fitted ones, or the dial's
+    (`routing.dial.thresholds_for`).
+    """
     message_tokens = estimate_tokens(message)
     history_tokens = sum(turn.tokens if turn.tokens is not None else estimate_tokens(turn.text) for turn in history)
     input_tokens = message_tokens + history_tokens
     features = extract(message, message_tokens)
     score = _score(features)
-    reasons = list(_reasons(features, message_tokens, score))
+    reasons = list(_reasons(features, message_tokens, tier_for(score, thresholds)))
 
     previous = _previous_user_score(history) if features.follow_up else None
     if previous is not None and previous * FOLLOW_UP_INHERITANCE > score:
         score = previous * FOLLOW_UP_INHERITANCE
-        hard = tier_for(previous) >= 3
+        hard = tier_for(previous, thresholds) >= 3
         reasons.insert(0, "follow-up to a hard question" if hard else "follow-up")
 
-    needed_tier = tier_for(score)
+    needed_tier = tier_for(score, thresholds)
     floor_tier, turns_ago = _escalation_floor(history, floor_turns)
     if floor_tier > needed_tier:
         needed_tier = floor_tier

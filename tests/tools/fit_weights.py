@@ -244,6 +244,11 @@ def write_weights(raw: np.ndarray, data: dict, strength: float) -> None:
         *(f"    {value:.5f},  # {name}" for name, value in zip(NAMES, typical)),
         ")",
         "",
+        "# the dev prompts' scores at each percentile (0, 1, ... 100): what the thrift-quality dial calibrates on",
+        "SCORE_PERCENTILES: tuple[float, ...] = (",
+        *(f"    {weighted_quantile(scores, table_weights, q / 100):.5f}," for q in range(101)),
+        ")",
+        "",
         "# score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)",
         "TIER_THRESHOLDS: tuple[float, ...] = (" + ", ".join(f"{t:.4f}" for t in thresholds) + ")",
         "",
@@ -255,7 +260,7 @@ def write_weights(raw: np.ndarray, data: dict, strength: float) -> None:
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order]) / np.sum(weights)
-    return float(values[order][np.searchsorted(cumulative, q)])
+    return float(values[order][min(len(values) - 1, np.searchsorted(cumulative, q))])
 
 
 if __name__ == "__main__":
