@@ -23,7 +23,8 @@ from bytechat_tui.providers.retry import RetryPolicy
 from bytechat_tui.replies import Asking, KeyLookup, Reply, needs_key
 from bytechat_tui.room import Bot, Room
 from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, Turn, assess
-from bytechat_tui.routing.dial import thresholds_for
+from bytechat_tui.routing.dial import thresholds_for, top_tier
+from bytechat_tui.routing.memory import EscalationMemory
 from bytechat_tui.routing.router import Route, route, split_forced
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class Conversation:
         recorder: Recorder | None = None,
         exchanges: list[Exchange] | None = None,
         strongest_share: float | None = None,
+        memory: EscalationMemory | None = None,
     ) -> None:
         """`exchanges` resumes a stored conversation: new messages are routed and sent after them."""
         self.room = room
@@ -110,6 +112,8 @@ class Conversation:
         self.floor_turns = floor_turns
         self.strongest_share = strongest_share
         """The thrift ↔ quality dial (`routing.dial`); None keeps the fitted thresholds."""
+        self.memory = memory
+        """What the user's `r` presses taught (`routing.memory`); None routes on the classifier alone."""
         self.exchanges: list[Exchange] = list(exchanges or [])
         self.recorder = recorder
         self.key_for = key_for
@@ -123,6 +127,7 @@ class Conversation:
         """Route `text` ("@bot text" forces a bot) after everything planned so far; it waits its turn."""
         forced, message = split_forced(text)
         decision = self._route(message, forced, self.exchanges)
+        self._learn_from_silence()
         exchange = Exchange(id=self._next_id(), text=message, route=decision)
         self._scores[exchange.id] = decision.assessment.score
         self._add(exchange)
@@ -134,6 +139,8 @@ class Conversation:
         if target is None:
             raise UserError("there is no answer to escalate yet")
         original = self._original(target)
+        if self.memory is not None and original.escalation_of is None and not self._escalated(original):
+            self.memory.remember(original.text, escalated=True)
         before = self.exchanges[: self.exchanges.index(original)]
         decision = self._route(original.text, None, before)
         strongest = decision.strongest
@@ -241,6 +248,22 @@ class Conversation:
             saved += exchange.reply.priciest_cost_usd - spent
         return saved
 
+    def _learn_from_silence(self) -> None:
+        """The user moves on: the last cheap answer, not escalated, was good enough for its kind."""
+        last = next((e for e in reversed(self.exchanges) if e.escalation_of is None), None)
+        if (
+            self.memory is not None
+            and last is not None
+            and last.state is ExchangeState.DONE
+            and not last.route.forced
+            and last.bot.tier < top_tier(self.room)
+            and not self._escalated(last)
+        ):
+            self.memory.remember(last.text, escalated=False)
+
+    def _escalated(self, exchange: Exchange) -> bool:
+        return any(other.escalation_of == exchange.id for other in self.exchanges)
+
     def _add(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
         if self.recorder is not None:
@@ -250,7 +273,9 @@ class Conversation:
         if not message.strip():
             raise UserError("the message is empty")
         thresholds = thresholds_for(self.strongest_share, self.room)
-        assessment = assess(message, self._turns(before), floor_turns=self.floor_turns, thresholds=thresholds)
+        assessment = assess(
+            message, self._turns(before), floor_turns=self.floor_turns, thresholds=thresholds, memory=self.memory
+        )
         return route(assessment, self.room, forced=forced)
 
     def _turns(self, exchanges: list[Exchange]) -> list[Turn]:

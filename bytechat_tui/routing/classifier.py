@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bytechat_tui.routing.features import NAMES, Features, extract
+from bytechat_tui.routing.memory import NOTHING, EscalationMemory
 from bytechat_tui.routing.weights import TIER_THRESHOLDS, TYPICAL, WEIGHTS
 from bytechat_tui.tokens import estimate_tokens
 
@@ -113,8 +114,9 @@ def tier_for(score: float, thresholds: tuple[float, ...] = TIER_THRESHOLDS) -> i
     return 1 + sum(score >= threshold for threshold in thresholds)
 
 
-def _score(features: Features) -> float:
-    logit = sum(weight * value for weight, value in zip(WEIGHTS, features.values))
+def _score(features: Features, shift: float = 0.0) -> float:
+    """sigmoid(weights · features + shift); `shift` is what the escalation memory adds."""
+    logit = sum(weight * value for weight, value in zip(WEIGHTS, features.values)) + shift
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
@@ -182,18 +184,23 @@ def assess(
     history: Sequence[Turn] = (),
     floor_turns: int = DEFAULT_FLOOR_TURNS,
     thresholds: tuple[float, ...] = TIER_THRESHOLDS,
+    memory: EscalationMemory | None = None,
 ) -> Assessment:
     """Grade `message` given the conversation before it (system prompt included as a turn).
 
     `thresholds` are the scores that need tier 2, 3, 4, 5: the fitted ones, or the dial's
-    (`routing.dial.thresholds_for`).
+    (`routing.dial.thresholds_for`). `memory` moves the score toward what the user's own
+    escalations say about similar messages (`routing.memory`).
     """
     message_tokens = estimate_tokens(message)
     history_tokens = sum(turn.tokens if turn.tokens is not None else estimate_tokens(turn.text) for turn in history)
     input_tokens = message_tokens + history_tokens
     features = extract(message, message_tokens)
-    score = _score(features)
+    recall = memory.recall(message) if memory is not None else NOTHING
+    score = _score(features, recall.shift)
     reasons = list(_reasons(features, message_tokens, tier_for(score, thresholds)))
+    if recall.reason is not None:
+        reasons.insert(0, recall.reason)
 
     previous = _previous_user_score(history) if features.follow_up else None
     if previous is not None and previous * FOLLOW_UP_INHERITANCE > score:
