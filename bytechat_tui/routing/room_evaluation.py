@@ -3,7 +3,9 @@
 For each prompt the router picks a bot as it would in the chat; the room's quality is the mean
 score of the picked models and its cost the sum of what those answers cost (prompt tokens at the
 input price, answer length at the output price). It is set against the simple policies a user
-could choose instead: always the strongest bot, always the cheapest, or a bot at random.
+could choose instead: always the strongest bot, always the cheapest, a bot at random, or the
+best single bot a person could have picked for no more than the router spent (the fair question:
+did routing beat simply choosing one good-value model?).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class PolicyResult:
 class RoomReport:
     n: int
     policies: tuple[PolicyResult, ...]
-    """The room's router first, then always-strongest, always-cheapest, random."""
+    """The room's router first, then always-strongest, always-cheapest, random, and the best single
+    bot within the router's spend (absent when every bot costs more)."""
     picks: dict[str, int]
     """How many prompts the router sent to each bot."""
 
@@ -57,6 +60,7 @@ def evaluate_room(room: Room, table: Sequence[LabelledPrompt]) -> RoomReport:
     bots = [bot for bot in room.bots if bot.enabled]
     totals = {name: [0.0, 0.0] for name in ("router", "strongest", "cheapest", "random")}
     picks: Counter[str] = Counter()
+    single = {bot.name: [0.0, 0.0] for bot in bots}
     for item in table:
         assessment = assess(item.prompt)
         decision = route(assessment, room)
@@ -73,6 +77,9 @@ def evaluate_room(room: Room, table: Sequence[LabelledPrompt]) -> RoomReport:
         for policy, name in chosen.items():
             totals[policy][0] += item.scores[name]
             totals[policy][1] += costs[name]
+        for name, cost in costs.items():
+            single[name][0] += item.scores[name]
+            single[name][1] += cost
         # A uniformly random bot: its expectation, so the figure carries no sampling noise.
         totals["random"][0] += sum(item.scores[bot.name] for bot in bots) / len(bots)
         totals["random"][1] += sum(costs.values()) / len(bots)
@@ -83,8 +90,9 @@ def evaluate_room(room: Room, table: Sequence[LabelledPrompt]) -> RoomReport:
         "cheapest": "always cheapest",
         "random": "random bot",
     }
-    return RoomReport(
-        n=n,
-        policies=tuple(PolicyResult(labels[key], quality / n, cost) for key, (quality, cost) in totals.items()),
-        picks=dict(picks.most_common()),
-    )
+    policies = [PolicyResult(labels[key], quality / n, cost) for key, (quality, cost) in totals.items()]
+    affordable = [(quality, -cost, name) for name, (quality, cost) in single.items() if cost <= totals["router"][1]]
+    if affordable:
+        quality, negative_cost, name = max(affordable)
+        policies.append(PolicyResult(f"best single bot at no more cost ({name})", quality / n, -negative_cost))
+    return RoomReport(n=n, policies=tuple(policies), picks=dict(picks.most_common()))
