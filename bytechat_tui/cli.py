@@ -16,7 +16,7 @@ from bytechat_tui import __version__
 from bytechat_tui.errors import UserError
 
 #: Subcommands, in the order `--help` lists them; each names a module in `bytechat_tui.commands`.
-COMMANDS = ("ask", "route", "eval", "models", "keys")
+COMMANDS = ("ask", "route", "history", "export", "stats", "eval", "models", "keys")
 
 DESCRIPTION = """\
 A terminal chat client that sends each message to the cheapest bot of your room that can answer

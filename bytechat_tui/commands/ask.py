@@ -3,6 +3,10 @@
 Standard output carries only the answer (or, with `--json`, one object), so it can be piped; the
 summary and any error go to standard error. Exit status: 0 for a whole answer, 1 for an error or a
 cut answer (its partial text is still printed), 130 after Ctrl+C.
+
+Each ask is a new conversation of the history, kept as the chat keeps its own (the message before
+it is sent, the answer as it streams), unless `--no-history`. History trouble never stops an
+answer: it is one note on standard error.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bytechat_tui.conversation import Exchange
     from bytechat_tui.providers.events import Event
-    from bytechat_tui.replies import Asking, Reply
+    from bytechat_tui.replies import Reply
     from bytechat_tui.room import Bot, Room
+    from bytechat_tui.storage.recorder import HistoryRecorder
 
 INTERRUPTED = 130
 """What a shell reports for a command ended by Ctrl+C (128 + SIGINT)."""
@@ -35,6 +41,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--room", metavar="NAME", help="room of config.toml to ask (default: its default_room)")
     parser.add_argument("--bot", metavar="NAME", help="send to this bot of the room instead of routing")
     parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object at the end")
+    parser.add_argument(
+        "--no-history", action="store_true", help="do not keep this message and its answer in the history"
+    )
     parser.set_defaults(run=run)
 
 
@@ -44,14 +53,36 @@ def run(args: argparse.Namespace) -> int:
     from bytechat_tui.room import load_room
     from bytechat_tui.routing.router import split_forced
 
-    forced, message = split_forced(_message(args))
+    text = _message(args)
+    if args.bot:
+        text = f"@{args.bot} {split_forced(text)[1]}"  # --bot wins over an @name the text starts with
     room = load_room(args.room)
-    output = _Output(as_json=args.json)
+    recorder = None if args.no_history else _recorder(room.name)
+    output = _Output(as_json=args.json, recorder=recorder)
     try:
-        reply = asyncio.run(_ask(room, args.bot or forced, message, output))
+        exchange = asyncio.run(_ask(room, text, output, recorder))
     except KeyboardInterrupt:
         return output.interrupted()
-    return output.finish(reply)
+    finally:
+        output.close_history()
+    assert exchange.reply is not None
+    return output.finish(exchange.reply)
+
+
+def _recorder(room_name: str) -> HistoryRecorder | None:
+    """A recorder for a new conversation; None, with a note, when the history cannot be used."""
+    from bytechat_tui.errors import UserError
+    from bytechat_tui.storage import History
+    from bytechat_tui.storage.recorder import HistoryRecorder
+
+    try:
+        with History.open() as history:
+            if history.notice is not None:
+                print(f"bytechat: note: {history.notice}", file=sys.stderr)
+            return HistoryRecorder(history.path, room_name)
+    except UserError as error:
+        print(f"bytechat: note: this answer is not kept in the history: {error}", file=sys.stderr)
+        return None
 
 
 def _message(args: argparse.Namespace) -> str:
@@ -68,15 +99,13 @@ def _message(args: argparse.Namespace) -> str:
     return text
 
 
-async def _ask(room: Room, forced: str | None, message: str, output: _Output) -> Reply:
+async def _ask(room: Room, text: str, output: _Output, recorder: HistoryRecorder | None) -> Exchange:
     import httpx
 
+    from bytechat_tui.conversation import Conversation
     from bytechat_tui.keys import KeyStore, Secret
     from bytechat_tui.providers.discovery import with_local_models
-    from bytechat_tui.providers.events import ChatRequest, Message
-    from bytechat_tui.replies import Asking, key_name
-    from bytechat_tui.routing.classifier import assess
-    from bytechat_tui.routing.router import route
+    from bytechat_tui.replies import key_name
 
     store = KeyStore()
 
@@ -87,22 +116,22 @@ async def _ask(room: Room, forced: str | None, message: str, output: _Output) ->
     async with httpx.AsyncClient() as http:
         if room.origin == "default":
             room = await with_local_models(room, http)
-        decision = route(assess(message), room, forced=forced)
-        request = ChatRequest(messages=(Message("user", message),))
-        output.asking = Asking(decision, room, request, key_for, http=http, on_event=output.event)
-        return await output.asking.run()
+        chat = Conversation(room, key_for, http=http, recorder=recorder)
+        output.exchange = chat.plan(text)  # kept in the history before it is sent
+        return await chat.run(output.exchange, output.changed)
 
 
 class _Output:
     """Writes the answer as it streams and the outcome at the end, in text or JSON form."""
 
-    def __init__(self, as_json: bool) -> None:
+    def __init__(self, as_json: bool, recorder: HistoryRecorder | None) -> None:
         self.as_json = as_json
-        self.asking: Asking | None = None
+        self.recorder = recorder
+        self.exchange: Exchange | None = None
         self._last = "\n"
         """The last character written to stdout, to end the answer on a line of its own."""
 
-    def event(self, bot: Bot, event: Event) -> None:
+    def changed(self, exchange: Exchange, event: Event | None) -> None:
         from bytechat_tui.providers.events import TextDelta
 
         if isinstance(event, TextDelta) and event.text and not self.as_json:
@@ -113,7 +142,7 @@ class _Output:
     def finish(self, reply: Reply) -> int:
         self._end_line()
         if self.as_json:
-            print(json.dumps(as_json(reply), indent=2, ensure_ascii=False))
+            print(json.dumps(self._json(reply), indent=2, ensure_ascii=False))
         elif reply.usage is not None:
             print(summary(reply), file=sys.stderr)
         else:
@@ -126,14 +155,27 @@ class _Output:
     def interrupted(self) -> int:
         """Ctrl+C: what was printed stays, and what it cost is still said."""
         self._end_line()
-        if self.asking is not None and self.asking.started:
-            reply = self.asking.reply()
+        # The conversation ended the exchange as cut when the ask was cancelled.
+        reply = None if self.exchange is None else self.exchange.reply
+        if reply is not None and (reply.text or reply.reasoning):
             if self.as_json:
-                print(json.dumps(as_json(reply, error="stopped with Ctrl+C"), indent=2, ensure_ascii=False))
+                print(json.dumps(self._json(reply, error="stopped with Ctrl+C"), indent=2, ensure_ascii=False))
             else:
                 print(summary(reply), file=sys.stderr)
         print("bytechat: stopped", file=sys.stderr)
         return INTERRUPTED
+
+    def close_history(self) -> None:
+        """Write what is pending; a history that failed to write is one note, after the answer."""
+        if self.recorder is None:
+            return
+        self.recorder.close()
+        if self.recorder.problem is not None:
+            print(f"bytechat: note: {self.recorder.problem}", file=sys.stderr)
+
+    def _json(self, reply: Reply, error: str | None = None) -> dict[str, Any]:
+        conversation = None if self.recorder is None else self.recorder.conversation_id
+        return {**as_json(reply, error), "conversation_id": conversation}
 
     def _end_line(self) -> None:
         if self._last != "\n":

@@ -10,9 +10,10 @@ position, as the router picked them from that very list.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
 
+from bytechat_tui.conversation import Exchange, ExchangeState
 from bytechat_tui.pricing.catalog import Prices
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.providers.events import Finish, Usage
@@ -24,35 +25,52 @@ from bytechat_tui.routing.router import Option, Route
 Json = dict[str, Any]
 
 USAGE_FIELDS = tuple(field.name for field in fields(Usage))
+UNFINISHED = frozenset({"queued", "streaming"})
+"""Stored states of an answer its writer has not ended yet: it has no reply."""
+
+# Encoded field by field rather than with `dataclasses.asdict`, which deep-copies and costs ~4x
+# as much: a route is encoded while the person's message waits to be sent.
+_BOT_FIELDS = tuple(field.name for field in fields(Bot))
+_PRICE_FIELDS = tuple(field.name for field in fields(Prices))
+_ASSESSMENT_FIELDS = tuple(field.name for field in fields(Assessment))
 
 
 def bot_to_json(bot: Bot) -> Json:
-    data = asdict(bot)
+    data = {name: getattr(bot, name) for name in _BOT_FIELDS}
+    data["prices"] = {name: getattr(bot.prices, name) for name in _PRICE_FIELDS}
     data["tags"] = sorted(bot.tags)
     return data
 
 
 def bot_from_json(data: Json) -> Bot:
-    return Bot(**{**data, "prices": Prices(**data["prices"]), "tags": frozenset(data["tags"])})
+    prices = Prices(**_known(data["prices"], _PRICE_FIELDS))
+    return Bot(**{**_known(data, _BOT_FIELDS), "prices": prices, "tags": frozenset(data["tags"])})
 
 
 def assessment_to_json(assessment: Assessment) -> Json:
-    data = asdict(assessment)
+    data = {name: getattr(assessment, name) for name in _ASSESSMENT_FIELDS}
     data["needed_tags"] = sorted(assessment.needed_tags)
     data["reasons"] = list(assessment.reasons)
     return data
 
 
 def assessment_from_json(data: Json) -> Assessment:
-    return Assessment(**{**data, "needed_tags": frozenset(data["needed_tags"]), "reasons": tuple(data["reasons"])})
+    known = _known(data, _ASSESSMENT_FIELDS)
+    return Assessment(**{**known, "needed_tags": frozenset(data["needed_tags"]), "reasons": tuple(data["reasons"])})
+
+
+def _known(data: Json, names: tuple[str, ...]) -> Json:
+    """The fields this version has: a field added later with a default is filled in when an older
+    row lacks it, and one a newer version wrote (same schema, richer dataclass) is left aside."""
+    return {name: data[name] for name in names if name in data}
 
 
 def route_to_json(route: Route) -> Json:
     options = list(route.options)
 
     def position(option: Option | None) -> int | None:
-        # By identity: the router hands out the very Option objects of `options`.
-        return None if option is None else next(i for i, candidate in enumerate(options) if candidate is option)
+        # The router picks every other option from `options`; a room's bot names are unique.
+        return None if option is None else options.index(option)
 
     return {
         "options": [{"bot": bot_to_json(option.bot), "cost_usd": option.cost_usd} for option in options],
@@ -145,4 +163,34 @@ def reply_from_columns(columns: Any, route: Route, bot_name: str, text: str, rea
         error=error,
         cut=bool(columns["cut"]),
         failovers=tuple(json.loads(columns["failovers"])),
+    )
+
+
+def stored_state(exchange: Exchange) -> str:
+    """The state column: an exchange stopped before any of its answer arrived is "cancelled".
+
+    In memory that is a CUT exchange with no text (the routing line says "stopped before the answer
+    began"); stored apart so that stats can tell a stopped request from a cut answer.
+    """
+    if exchange.state is ExchangeState.CUT and not (exchange.answer or exchange.reasoning):
+        return "cancelled"
+    return exchange.state.value
+
+
+def exchange_from_row(row: Any) -> Exchange:
+    """An exchange from a row of an answer joined with its message, question, decision and escalation."""
+    route = route_from_json(json.loads(row["route"]))
+    state = row["state"]
+    reply = None
+    if state not in UNFINISHED:
+        reply = reply_from_columns(row, route, row["bot_name"], row["answer"], row["reasoning"])
+    return Exchange(
+        id=row["exchange"],
+        text=row["question"],
+        route=route,
+        escalation_of=row["escalation_of"],
+        state=ExchangeState.CUT if state == "cancelled" else ExchangeState(state),
+        answer=row["answer"],
+        reasoning=row["reasoning"],
+        reply=reply,
     )
