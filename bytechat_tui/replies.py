@@ -82,6 +82,52 @@ class Reply:
         return self.error is None and not self.cut
 
 
+def counted_usage(bot: Bot, input_tokens: int, text: str, reasoning: str) -> Usage:
+    """Usage we count ourselves, for an answer whose provider never sent its own."""
+    thinking = count_tokens(reasoning, bot.model).tokens if reasoning else 0
+    answer = count_tokens(text, bot.model).tokens if text else 0
+    return Usage(input_tokens=input_tokens, output_tokens=answer + thinking, reasoning_tokens=thinking)
+
+
+def priced_reply(
+    bot: Bot,
+    priciest: Bot,
+    text: str,
+    reasoning: str,
+    usage: Usage | None,
+    *,
+    finish: Finish | None,
+    estimated: bool,
+    error: ProviderError | None,
+    cut: bool,
+    failovers: tuple[str, ...],
+) -> Reply:
+    """A reply with its money worked out: the provider's cost or the catalog's, and the saving
+    of these very tokens against the priciest bot. No usage means nothing was billed."""
+    cost = priciest_cost = 0.0
+    if usage is not None:
+        tokens = (usage.input_tokens, usage.output_tokens, usage.cache_read_tokens, usage.cache_write_tokens)
+        cost = usage.provider_cost_usd if usage.provider_cost_usd is not None else request_cost(bot.prices, *tokens)
+        priciest_cost = request_cost(priciest.prices, *tokens)
+    saving = max(0.0, priciest_cost - cost)
+    return Reply(
+        bot=bot,
+        text=text,
+        reasoning=reasoning,
+        usage=usage,
+        finish=finish,
+        cost_usd=cost,
+        priciest=priciest,
+        priciest_cost_usd=priciest_cost,
+        saving_usd=saving,
+        saving_share=saving / priciest_cost if priciest_cost > 0 else 0.0,
+        estimated=estimated,
+        error=error,
+        cut=cut,
+        failovers=failovers,
+    )
+
+
 def key_name(bot: Bot) -> str:
     """The keyring entry (or provider) whose key the bot sends."""
     return bot.key_name or bot.provider
@@ -222,43 +268,23 @@ class Asking:
 
     def reply(self, error: ProviderError | None = None) -> Reply:
         """The reply as it stands; after a cancellation mid-answer, a cut one."""
-        bot = self.bot
         text, reasoning = "".join(self._text), "".join(self._reasoning)
         usage, estimated = self._usage, False
         if usage is None and (self.started or self._finish is not None):
-            usage, estimated = self._estimate(bot, text, reasoning), True
-        cost = priciest = 0.0
-        if usage is not None:
-            tokens = (usage.input_tokens, usage.output_tokens, usage.cache_read_tokens, usage.cache_write_tokens)
-            cost = usage.provider_cost_usd if usage.provider_cost_usd is not None else request_cost(bot.prices, *tokens)
-            priciest = request_cost(self.route.priciest.bot.prices, *tokens)
-        saving = max(0.0, priciest - cost)
-        return Reply(
-            bot=bot,
-            text=text,
-            reasoning=reasoning,
-            usage=usage,
+            parts = ([self.request.system] if self.request.system else []) + [m.text for m in self.request.messages]
+            prompt_tokens = count_tokens("\n".join(parts), self.bot.model).tokens
+            usage, estimated = counted_usage(self.bot, prompt_tokens, text, reasoning), True
+        return priced_reply(
+            self.bot,
+            self.route.priciest.bot,
+            text,
+            reasoning,
+            usage,
             finish=self._finish,
-            cost_usd=cost,
-            priciest=self.route.priciest.bot,
-            priciest_cost_usd=priciest,
-            saving_usd=saving,
-            saving_share=saving / priciest if priciest > 0 else 0.0,
             estimated=estimated,
             error=error,
             cut=self.started and self._finish is None,
             failovers=self._notes(answered=error is None or self.started),
-        )
-
-    def _estimate(self, bot: Bot, text: str, reasoning: str) -> Usage:
-        parts = ([self.request.system] if self.request.system else []) + [m.text for m in self.request.messages]
-        prompt = "\n".join(parts)
-        thinking = count_tokens(reasoning, bot.model).tokens if reasoning else 0
-        answer = count_tokens(text, bot.model).tokens if text else 0
-        return Usage(
-            input_tokens=count_tokens(prompt, bot.model).tokens,
-            output_tokens=answer + thinking,
-            reasoning_tokens=thinking,
         )
 
     def _notes(self, answered: bool) -> tuple[str, ...]:

@@ -12,14 +12,11 @@ import json
 import sqlite3
 import time
 
-from bytechat_tui.pricing.cost import request_cost
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
-from bytechat_tui.providers.events import Usage
-from bytechat_tui.replies import Reply
+from bytechat_tui.replies import Reply, counted_usage, priced_reply
 from bytechat_tui.routing.router import Route
 from bytechat_tui.storage.codec import route_from_json
 from bytechat_tui.storage.records import write_end
-from bytechat_tui.tokens import count_tokens
 
 STOPPED = "bytechat stopped before this answer ended (it was closed, killed or crashed)"
 
@@ -42,27 +39,15 @@ def abandoned_reply(route: Route, text: str, reasoning: str) -> Reply:
 
     The bot is the route's choice: a failover the writer saw is not kept until the answer ends.
     """
-    bot, priciest = route.chosen.bot, route.priciest.bot
-    usage = None
-    cost = priciest_cost = 0.0
-    if text or reasoning:
-        thinking = count_tokens(reasoning, bot.model).tokens if reasoning else 0
-        answer = count_tokens(text, bot.model).tokens if text else 0
-        usage = Usage(route.assessment.input_tokens, answer + thinking, reasoning_tokens=thinking)
-        cost = request_cost(bot.prices, usage.input_tokens, usage.output_tokens)
-        priciest_cost = request_cost(priciest.prices, usage.input_tokens, usage.output_tokens)
-    saving = max(0.0, priciest_cost - cost)
-    return Reply(
-        bot=bot,
-        text=text,
-        reasoning=reasoning,
-        usage=usage,
+    bot = route.chosen.bot
+    usage = counted_usage(bot, route.assessment.input_tokens, text, reasoning) if text or reasoning else None
+    return priced_reply(
+        bot,
+        route.priciest.bot,
+        text,
+        reasoning,
+        usage,
         finish=None,
-        cost_usd=cost,
-        priciest=priciest,
-        priciest_cost_usd=priciest_cost,
-        saving_usd=saving,
-        saving_share=saving / priciest_cost if priciest_cost > 0 else 0.0,
         estimated=usage is not None,
         error=ProviderError(ErrorKind.CONNECTION, STOPPED, bot=bot.name),
         cut=usage is not None,
