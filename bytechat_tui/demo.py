@@ -17,7 +17,6 @@ picked by the kind of prompt and written more thoroughly by stronger bots; each 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
 import json
 import re
@@ -30,7 +29,7 @@ from typing import Any
 from bytechat_tui.demo_answers import answer_for
 from bytechat_tui.pricing.catalog import ModelInfo, load_catalog
 from bytechat_tui.room import Room, catalog_bot
-from bytechat_tui.tokens import Encoding, bundled_cl100k, count_tokens, estimate_tokens
+from bytechat_tui.tokens import estimate_tokens
 
 DEMO_LABEL = "DEMO"
 DEMO_ROOM_NAME = "demo"
@@ -66,22 +65,16 @@ def _catalog_entry(model: str) -> ModelInfo:
 # --- counting, the way the server bills -------------------------------------------------------------
 
 
-def _bundled(_wanted: str) -> tuple[Encoding, str] | None:
-    encoding = bundled_cl100k()
-    return None if encoding is None else (encoding, "cl100k_base")
+def _count(text: str) -> int:
+    """The demo bills on the calibrated estimate: a tokenizer table would cost the app 40 MB of
+    memory for a room whose answers are canned anyway. Real providers report their own counts."""
+    return estimate_tokens(text)
 
 
-_OFFLINE_SOURCES = (_bundled,)
-
-
-def _count(text: str, model: str) -> int:
-    return count_tokens(text, model, sources=_OFFLINE_SOURCES).tokens
-
-
-def prompt_tokens(messages: Sequence[dict[str, Any]], model: str) -> int:
+def prompt_tokens(messages: Sequence[dict[str, Any]]) -> int:
     """Tokens of chat messages as OpenAI counts them: each message's role and content, 3 tokens of
     framing per message and 3 to prime the answer (the tiktoken cookbook's rule)."""
-    return 3 + sum(3 + _count(str(m.get("role", "")), model) + _count(_content(m), model) for m in messages)
+    return 3 + sum(3 + _count(str(m.get("role", ""))) + _count(_content(m)) for m in messages)
 
 
 def _content(message: dict[str, Any]) -> str:
@@ -92,21 +85,9 @@ def _content(message: dict[str, Any]) -> str:
 
 
 def token_pieces(text: str) -> list[tuple[str, int]]:
-    """`text` cut where its tokens end, as (piece, tokens in it): one token per piece, except where
-    a character spans tokens (emoji, CJK) and the piece waits for the token that completes it."""
-    encoding = bundled_cl100k()
-    if encoding is None:  # no tokenizer at all: words, with the calibrated estimate
-        return [(word, estimate_tokens(word)) for word in re.findall(r"\s*\S+|\s+$", text)]
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    pieces: list[tuple[str, int]] = []
-    waiting = 0
-    for token in encoding.encode_ordinary(text):
-        piece = decoder.decode(encoding.decode_single_token_bytes(token))
-        waiting += 1
-        if piece:
-            pieces.append((piece, waiting))
-            waiting = 0
-    return pieces
+    """`text` cut into the pieces streamed one per event (a word with the space before it), with
+    the tokens each is billed as."""
+    return [(word, _count(word)) for word in re.findall(r"\s*\S+|\s+$", text)]
 
 
 # --- the server ---------------------------------------------------------------------------------------
@@ -151,8 +132,6 @@ class DemoServer:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/v1"
-        # Load the tokenizer now, off the loop, so the first answer does not wait for it.
-        asyncio.get_running_loop().run_in_executor(None, bundled_cl100k)
         return self.url
 
     async def stop(self) -> None:
@@ -375,8 +354,8 @@ def _plan(model: str, messages: list[dict[str, Any]], max_tokens: int | None) ->
         text=sent,
         pieces=pieces,
         finish_reason=finish,
-        prompt_tokens=prompt_tokens(messages, model),
-        completion_tokens=_count(sent, model),
+        prompt_tokens=prompt_tokens(messages),
+        completion_tokens=sum(tokens for _, tokens in pieces),
     )
 
 
