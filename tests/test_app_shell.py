@@ -445,7 +445,7 @@ async def test_names_in_the_panel_and_the_status_bar_are_shown_literally_never_o
         line = screen_text(bar_app).splitlines()
         shown = next(row for row in line if "room" in row)
         assert f"room {markup}" in shown and "SGVsbG8" not in shown
-        assert "spent $0.0123" in shown and "saved -$0.5000" in shown and "waits [i]here[/i]" in shown
+        assert "spent $0.0123" in shown and "+$0.5000 vs the priciest (escalations)" in shown and "waits [i]here[/i]" in shown
 
 
 @pilot_test

@@ -43,12 +43,17 @@ class StatusBar(Widget):
 
     def render(self) -> Text:
         room = self.get_component_rich_style("status-bar--room")
-        saved = self.get_component_rich_style("status-bar--saved")
+        if self.saved_usd >= 0:
+            saving = (f"saved {usd(self.saved_usd)}", self.get_component_rich_style("status-bar--saved"))
+        else:
+            # Escalations re-asked pricier bots: say plainly that routing cost more, not "saved -$".
+            warning = self.get_component_rich_style("status-bar--note")
+            saving = (f"+{usd(-self.saved_usd)} vs the priciest (escalations)", warning)
         parts: list[tuple[str, object] | str] = [
             ("room ", ""),
             (neutralise(self.room_name) or "—", room),
-            (f"  ·  spent {_signed_usd(self.spend_usd)}  ·  ", ""),
-            (f"saved {_signed_usd(self.saved_usd)}", saved),
+            (f"  ·  spent {usd(self.spend_usd)}  ·  ", ""),
+            saving,
         ]
         text = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")  # type: ignore[arg-type]
         if self.note:
@@ -56,7 +61,3 @@ class StatusBar(Widget):
             text.append(neutralise(self.note), self.get_component_rich_style("status-bar--note"))
         return text
 
-
-def _signed_usd(value: float) -> str:
-    """An escalation to a bot pricier than the route's priciest can make the saving negative."""
-    return f"-{usd(-value)}" if value < 0 else usd(value)
