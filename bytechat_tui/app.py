@@ -1,9 +1,16 @@
 """The ByteChat app: themes, the keymap, the palette, and which screen a person sees.
 
 The app holds what outlives a screen: the config, the key store, the remembered state, one HTTP
-client, the demo server when the demo room is in use, and the `Conversation` being shown. Screens
-render; the app decides which room is open, and routes the palette's and the room panel's requests
-(switch room, switch a bot off, change theme) to the conversation and the remembered state.
+client, the demo server when the demo room is in use, the history, and the `Conversation` being
+shown. Screens render; the app decides which room is open, and routes the palette's and the room
+panel's requests (switch room, switch a bot off, change theme) to the conversation and the
+remembered state.
+
+History: the app opens it before the first chat and gives every conversation a `HistoryRecorder`
+(a new chat is a new conversation; a resumed one goes on recording into itself), closed when the
+chat leaves it or the app exits. The recorder writes from a thread of its own, so streaming never
+waits on the disk. Without a usable history (an unwritable data dir) the chat works unrecorded,
+after one notice saying so.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import httpx
 from textual.app import App
@@ -24,16 +31,22 @@ from bytechat_tui.keys import KeyStore, Secret
 from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots
 from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
+from bytechat_tui.routing.memory import EscalationMemory, memory_path
 from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.ui.commands import ByteChatCommands
 from bytechat_tui.ui.dialogs.keys import KeysDialog
+from bytechat_tui.ui.history_keeper import ExportFormat, HistoryKeeper, stored_id
 from bytechat_tui.ui.keymap import app_bindings, resolve_keymap
 from bytechat_tui.ui.screens.help import HelpScreen
 from bytechat_tui.ui.screens.welcome import KeyFindings, WelcomeChoice, WelcomeScreen
 from bytechat_tui.ui.themes import load_themes
 
 if TYPE_CHECKING:
+    from bytechat_tui.conversation import Exchange
     from bytechat_tui.demo import DemoServer
+    from bytechat_tui.storage import Hit, History
+    from bytechat_tui.ui.screens.chat import ChatScreen
+    from bytechat_tui.ui.screens.conversations import ConversationsScreen
 
 FALLBACK_THEME = "bytechat-dark"
 
@@ -73,8 +86,12 @@ class ByteChatApp(App[None], inherit_bindings=False):
         self._demo_started = False
         self._ollama_url = ollama_url
         self.http: httpx.AsyncClient | None = None
-        self.conversation: Conversation | None = None
-        """The conversation on screen; None until the chat opens."""
+        self.memory = EscalationMemory()
+        """What the user's `r` presses taught routing; loaded at start, saved at the end."""
+        self.strongest_share = self.config.routing.strongest_share
+        """The thrift ↔ quality dial: config's setting, or the palette's for this session."""
+        self.history_keeper = HistoryKeeper(self._history_problem)
+        """The history (None when it cannot be used: the chat then goes unrecorded) and its recorders."""
         keymap = resolve_keymap(self.config.keybindings)
         self.keymap_keys = keymap.keys
         """Each binding id's keys after the user's remap: `ui.keymap.keys_for` reads it."""
@@ -99,6 +116,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12, markup=False)
         self.http = httpx.AsyncClient()
+        self.memory = await asyncio.to_thread(EscalationMemory.load, memory_path())
+        await self._open_history()
         if self.demo:
             await self.open_demo()
             return
@@ -115,10 +134,31 @@ class ByteChatApp(App[None], inherit_bindings=False):
             await self.push_screen(WelcomeScreen(findings), self._after_welcome)
 
     async def on_unmount(self) -> None:
+        # The chat's answers were cancelled with its screen: each record ends what it heard.
+        await asyncio.to_thread(self.history_keeper.close)
+        try:
+            await asyncio.to_thread(self.memory.save, memory_path())
+        except OSError:
+            pass  # only a hint for routing: losing this session's labels is no reason to fail quitting
         if self._demo_server is not None and self._demo_started:
             await self._demo_server.stop()
         if self.http is not None:
             await self.http.aclose()
+
+    def forget_escalations(self) -> None:
+        self.memory.clear()
+        self.notify("Routing forgot what r taught it: it now decides on the classifier alone.", markup=False)
+
+    def set_strongest_share(self, share: float) -> None:
+        """Turn the thrift ↔ quality dial for this session (config's [routing] strongest_share keeps it)."""
+        self.strongest_share = share
+        if self.conversation is not None:
+            self.conversation.strongest_share = share
+        self.notify(
+            f"About {share:.0%} of messages now go to the room's strongest tier; set [routing] strongest_share "
+            "in config.toml to keep it.",
+            markup=False,
+        )
 
     def _remembered_room(self) -> Room:
         last = load_state().last_room
@@ -144,23 +184,53 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     # --- Screens ------------------------------------------------------------------------------------
 
-    async def show_chat(self, room: Room) -> None:
-        """Open the chat on `room`, replacing the screen shown (a previous chat or the welcome)."""
+    @property
+    def chat(self) -> ChatScreen | None:
+        """The chat screen, under whatever dialog is shown; None before the chat opens."""
         from bytechat_tui.ui.screens.chat import ChatScreen
 
-        self.conversation = self._conversation(room)
-        screen = ChatScreen(self.conversation, demo=room.origin == "demo")
+        return next((screen for screen in reversed(self.screen_stack) if isinstance(screen, ChatScreen)), None)
+
+    @property
+    def conversation(self) -> Conversation | None:
+        """The conversation on screen; None until the chat opens."""
+        chat = self.chat
+        return None if chat is None else chat.conversation
+
+    async def show_chat(self, room: Room) -> None:
+        """A new conversation in `room`, in the chat (replacing the welcome when it is shown)."""
+        await self.show_conversation(self._conversation(room))
+
+    async def show_conversation(
+        self, conversation: Conversation, at_exchange: int | None = None, at_message: bool = True
+    ) -> None:
+        from bytechat_tui.ui.screens.chat import ChatScreen
+
+        demo = conversation.room.origin == "demo"
+        chat = self.chat
+        if chat is not None:
+            await chat.show_conversation(conversation, demo=demo, at_exchange=at_exchange, at_message=at_message)
+            return
+        screen = ChatScreen(conversation, demo=demo, start_new=self._conversation)
         if len(self.screen_stack) > 1:
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
 
-    def _conversation(self, room: Room) -> Conversation:
+    def _conversation(
+        self, room: Room, exchanges: list[Exchange] | None = None, conversation_id: int | None = None
+    ) -> Conversation:
+        """A conversation in `room` (new, or resuming `exchanges` of stored `conversation_id`), recorded."""
+        recorder = self.history_keeper.recorder(room.name, conversation_id)
         conversation = Conversation(
             room,
             self.key_for,
             floor_turns=self.config.routing.escalation_floor_turns,
             http=self.http,
+            recorder=recorder,
+            exchanges=exchanges,
+            strongest_share=self.strongest_share,
+            memory=self.memory,
         )
         state = load_state()
         for bot in room.bots:
@@ -193,7 +263,13 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     async def open_demo(self) -> None:
         """Start the in-process demo server (once) and open the demo room."""
-        from bytechat_tui.demo import DemoServer, demo_room
+        from bytechat_tui.demo import demo_room
+
+        await self.show_chat(demo_room(await self._demo_url()))
+
+    async def _demo_url(self) -> str:
+        """The demo server's base URL, started on first use."""
+        from bytechat_tui.demo import DemoServer
 
         if self._demo_server is None:
             self._demo_server = DemoServer()
@@ -201,7 +277,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
         if url is None:
             url = await self._demo_server.start()
             self._demo_started = True
-        await self.show_chat(demo_room(url))
+        return url
 
     # --- Rooms and bots -------------------------------------------------------------------------------
 
@@ -212,28 +288,33 @@ class ByteChatApp(App[None], inherit_bindings=False):
         return list(dict.fromkeys([*(self.config.rooms or [DEFAULT_ROOM_NAME]), DEMO_ROOM_NAME]))
 
     async def switch_room(self, name: str) -> None:
-        """Open the room `name` of the config (a config room named "demo" wins over the demo)."""
-        from bytechat_tui.demo import DEMO_ROOM_NAME
-
-        if name == DEMO_ROOM_NAME and name not in self.config.rooms:
-            await self.open_demo()
-            return
+        """A new chat in the room `name` of the config (a config room named "demo" wins over the demo)."""
         try:
-            room = load_room(name)
+            room = await self._room_named(name)
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        if room.origin == "default" and self.http is not None:
-            room, _ = await self._look_for_keys(room)
-        self._room = room
-        self.update_state(lambda state: setattr(state, "last_room", name))
+        if room.origin != "demo":
+            self._room = room
+            self.update_state(lambda state: setattr(state, "last_room", name))
         await self.show_chat(room)
+
+    async def _room_named(self, name: str) -> Room:
+        """The room `name` as it is now: the one open, the demo, the config's; UserError if there is none."""
+        from bytechat_tui.demo import DEMO_ROOM_NAME, demo_room
+
+        current = self.conversation.room if self.conversation is not None else self._room
+        if current is not None and current.name == name:
+            return current
+        if name == DEMO_ROOM_NAME and name not in self.config.rooms:
+            return demo_room(await self._demo_url())
+        room = load_room(name)
+        return (await self._look_for_keys(room))[0] if room.origin == "default" else room
 
     def set_bot_enabled(self, bot_name: str, enabled: bool) -> None:
         """Switch a bot of the open room on or off for routing; remembered for that room."""
-        from bytechat_tui.ui.screens.chat import ChatScreen
-
-        if not isinstance(self.screen, ChatScreen) or not self.screen.set_bot_enabled(bot_name, enabled):
+        chat = self.chat
+        if chat is None or not chat.set_bot_enabled(bot_name, enabled):
             return
         what = "routed to again" if enabled else "no longer routed to (switch it on in the room panel)"
         self.notify(f"{bot_name} is {what}.", markup=False)
@@ -244,7 +325,132 @@ class ByteChatApp(App[None], inherit_bindings=False):
         if callable(refresh):
             refresh()
 
+    # --- History ------------------------------------------------------------------------------------
+
+    async def _open_history(self) -> None:
+        """Open the history in a thread (it may migrate or recover); trouble is one notice, never fatal."""
+        await asyncio.to_thread(self.history_keeper.open)
+        if self.history_keeper.notice is not None:
+            self.notify(f"History: {self.history_keeper.notice}.", severity="warning", timeout=20, markup=False)
+        if self.history is not None:
+            # Writer threads note their failures (a full disk); the notice comes at the UI's pace.
+            self.set_interval(1.0, self.history_keeper.check)
+
+    @property
+    def history(self) -> History | None:
+        return self.history_keeper.history
+
+    def on_chat_screen_left(self, message: ChatScreen.Left) -> None:
+        """The chat left a conversation, its answers stopped: its record is complete, close it."""
+        recorder = message.conversation.recorder
+        if self.history_keeper.owns(recorder):
+            self.run_worker(asyncio.to_thread(self.history_keeper.close_recorder, recorder), group="history")
+
+    def current_conversation_id(self) -> int | None:
+        """The history's id of the conversation on screen; None before its first message is kept."""
+        return None if self.conversation is None else stored_id(self.conversation)
+
+    def action_conversations(self) -> None:
+        from bytechat_tui.ui.screens.conversations import ConversationsScreen
+
+        if not self._close_history_screen(ConversationsScreen) and (history := self._usable_history()):
+            self.push_screen(ConversationsScreen(history, self.current_conversation_id()), self._after_conversations)
+
+    def action_search(self) -> None:
+        from bytechat_tui.ui.screens.search import SearchScreen
+
+        if not self._close_history_screen(SearchScreen) and (history := self._usable_history()):
+            self.push_screen(SearchScreen(history), self._after_search)
+
+    def action_savings(self) -> None:
+        from bytechat_tui.ui.screens.savings import SavingsScreen
+
+        if not self._close_history_screen(SavingsScreen) and (history := self._usable_history()):
+            self.push_screen(SavingsScreen(history))
+
+    def _usable_history(self) -> History | None:
+        if self.history is None:
+            self.notify("The history could not be opened this session (see the notice at start).", markup=False)
+        return self.history
+
+    def _close_history_screen(self, wanted: type) -> bool:
+        """Close the history screen shown, if one is; True if it was `wanted` (its key toggles it)."""
+        from bytechat_tui.ui.screens.conversations import ConversationsScreen
+        from bytechat_tui.ui.screens.savings import SavingsScreen
+        from bytechat_tui.ui.screens.search import SearchScreen
+
+        shown = self.screen
+        if not isinstance(shown, (ConversationsScreen, SearchScreen, SavingsScreen)):
+            return False
+        self.pop_screen()
+        return isinstance(shown, wanted)
+
+    def _after_conversations(self, choice: int | Literal["new"] | None) -> None:
+        if choice == "new":
+            self.run_worker(self.new_chat(), group="rooms", exclusive=True)
+        elif isinstance(choice, int):
+            self.run_worker(self.open_conversation(choice), group="rooms", exclusive=True)
+
+    def _after_search(self, hit: Hit | None) -> None:
+        if hit is not None:
+            opening = self.open_conversation(hit.conversation_id, hit.exchange, at_message=hit.role == "user")
+            self.run_worker(opening, group="rooms", exclusive=True)
+
+    def on_conversations_screen_deleted(self, message: ConversationsScreen.Deleted) -> None:
+        """The conversation on screen was deleted: whatever is said next starts a new one."""
+        if message.conversation_id == self.current_conversation_id():
+            self.run_worker(self.new_chat(), group="rooms", exclusive=True)
+
+    async def new_chat(self) -> None:
+        chat = self.chat
+        if chat is not None:
+            await chat.action_new_chat()
+        elif self._room is not None:
+            await self.show_chat(self._room)
+
+    async def open_conversation(
+        self, conversation_id: int, at_exchange: int | None = None, at_message: bool = True
+    ) -> None:
+        """Resume a stored conversation in its room (at one exchange, for a search result).
+
+        Its exchanges come back as they were (routing lines, escalations, cut answers) and are the
+        context of the next message; a room that no longer exists is replaced by the current one.
+        """
+        conversation = self.conversation
+        if self.history is None:
+            return
+        if conversation is not None and conversation_id == self.current_conversation_id():
+            if at_exchange is not None:  # a search result in the chat on screen: just go there
+                await self.show_conversation(conversation, at_exchange, at_message)
+            return
+        try:
+            room_name, exchanges = await asyncio.to_thread(self.history.load_conversation, conversation_id)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        try:
+            room = await self._room_named(room_name)
+        except UserError:
+            room = conversation.room if conversation is not None else load_room(DEFAULT_ROOM_NAME)
+            notice = f'The room "{room_name}" of this conversation no longer exists; it goes on in "{room.name}".'
+            self.notify(notice, severity="warning", markup=False, timeout=12)
+        await self.show_conversation(self._conversation(room, exchanges, conversation_id), at_exchange, at_message)
+
+    async def export_conversation(self, form: ExportFormat) -> None:
+        """Write the conversation on screen as `bytechat export` does, to a new file; say where."""
+        if self.conversation is None:
+            return
+        try:
+            path = await asyncio.to_thread(self.history_keeper.export, self.conversation, form)
+        except UserError as error:
+            self.notify(f"Not exported: {error}.", severity="warning", markup=False)
+            return
+        self.notify(f"Exported to {path}", markup=False, timeout=12)
+
     # --- Keys ---------------------------------------------------------------------------------------
+
+    def _history_problem(self, sentence: str) -> None:
+        self.notify(sentence, severity="warning", timeout=20, markup=False)  # thread-safe
 
     def key_for(self, bot: Bot) -> Secret | None:
         """The key a bot sends (keyring, then environment): the conversation's key lookup."""

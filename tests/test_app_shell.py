@@ -462,3 +462,26 @@ async def test_a_bot_name_with_markup_is_shown_literally_in_the_palette(monkeypa
         await pilot.pause()
         await pilot.press(*"bot: disable nano")
         await until(pilot, lambda: "Stop routing to [b]Nano[/b] [@click=app.quit]go[/]" in screen_text(app))
+
+
+@pilot_test
+async def test_the_palette_dial_holds_for_new_chats_and_forgetting_clears_what_r_taught() -> None:
+    from bytechat_tui.locations import data_dir
+    from bytechat_tui.ui.commands import palette_commands
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        commands = {command.text: command for command in palette_commands(app)}
+        commands["routing: dial 35% to the strongest tier"].run()
+        await pilot.pause()
+        assert app.conversation is not None and app.conversation.strongest_share == 0.35
+        await app.run_screen_action("new_chat")
+        await pilot.pause()
+        assert app.conversation.strongest_share == 0.35
+        app.memory.remember("my rust borrow checker error", escalated=True)
+        commands["routing: forget what r taught"].run()
+        assert len(app.memory) == 0
+        app.memory.remember("summarise this email", escalated=False)
+    # Saved when the app ends, privately, in the data dir.
+    assert "summarise" in (data_dir() / "escalations.json").read_text()

@@ -50,17 +50,19 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from bytechat_tui.config import load_config
     from bytechat_tui.room import load_room
     from bytechat_tui.routing.router import split_forced
 
     text = _message(args)
     if args.bot:
         text = f"@{args.bot} {split_forced(text)[1]}"  # --bot wins over an @name the text starts with
-    room = load_room(args.room)
+    config = load_config()
+    room = load_room(args.room, config)
     recorder = None if args.no_history else _recorder(room.name)
     output = _Output(as_json=args.json, recorder=recorder)
     try:
-        exchange = asyncio.run(_ask(room, text, output, recorder))
+        exchange = asyncio.run(_ask(room, text, output, recorder, config.routing.strongest_share))
     except KeyboardInterrupt:
         return output.interrupted()
     finally:
@@ -99,7 +101,9 @@ def _message(args: argparse.Namespace) -> str:
     return text
 
 
-async def _ask(room: Room, text: str, output: _Output, recorder: HistoryRecorder | None) -> Exchange:
+async def _ask(
+    room: Room, text: str, output: _Output, recorder: HistoryRecorder | None, strongest_share: float | None
+) -> Exchange:
     import httpx
 
     from bytechat_tui.conversation import Conversation
@@ -116,7 +120,7 @@ async def _ask(room: Room, text: str, output: _Output, recorder: HistoryRecorder
     async with httpx.AsyncClient() as http:
         if room.origin == "default":
             room = await with_local_models(room, http)
-        chat = Conversation(room, key_for, http=http, recorder=recorder)
+        chat = Conversation(room, key_for, http=http, recorder=recorder, strongest_share=strongest_share)
         output.exchange = chat.plan(text)  # kept in the history before it is sent
         return await chat.run(output.exchange, output.changed)
 

@@ -41,6 +41,13 @@ WINDOW = 1000
 _WORD = re.compile(r"[a-z0-9][a-z0-9'+#_.-]*")
 
 
+def memory_path() -> Path:
+    """Where the app keeps the memory between runs: the data dir, next to the history."""
+    from bytechat_tui.locations import data_dir
+
+    return data_dir() / "escalations.json"
+
+
 def grams(text: str) -> frozenset[str]:
     """Word unigrams and bigrams of the start of `text`, lower-cased."""
     words = _WORD.findall(text[:WINDOW].lower())

@@ -1,4 +1,4 @@
-"""The command palette (ctrl+p): namespaced commands, "room: …", "bot: …", "theme: …", "copy: …".
+"""The command palette (ctrl+p): namespaced commands, "room: …", "bot: …", "theme: …", "history: …".
 
 The list is built afresh each time the palette opens, from the app as it is then (the room's bots
 and whether each is on, the registered themes), so it never offers a command that no longer fits.
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from bytechat_tui.app import ByteChatApp
 
 
+DIAL_SHARES = (0.05, 0.1, 0.2, 0.35, 0.5)
+"""Settings of the thrift ↔ quality dial offered in the palette; config sets any other."""
+
+
 @dataclass(frozen=True, slots=True)
 class PaletteCommand:
     text: str
@@ -37,10 +41,36 @@ def palette_commands(app: ByteChatApp) -> list[PaletteCommand]:
             "copy: last code block", "Copy the last code block of the answer", partial(screen_action, "copy_code")
         ),
         PaletteCommand("keys: manage keys", "Add, replace, remove or check API keys", app.action_manage_keys),
+        PaletteCommand("history: conversations", "Open, rename or delete a kept conversation", app.action_conversations),
+        PaletteCommand("history: search", "Search every conversation, jump to the message", app.action_search),
+        PaletteCommand("history: savings", "Spend and savings per day and by bot, escalation rate", app.action_savings),
+        PaletteCommand(
+            "history: export as Markdown",
+            "Write this conversation to a .md file (totals, and per answer bot, tokens, cost, saving)",
+            partial(app.export_conversation, "md"),
+        ),
+        PaletteCommand(
+            "history: export as JSON",
+            "Write this conversation to a .json file (every routing decision and reply)",
+            partial(app.export_conversation, "json"),
+        ),
         PaletteCommand(
             "room: toggle room panel", "Show or hide the bots of the room", partial(screen_action, "toggle_room_panel")
         ),
+        PaletteCommand(
+            "routing: forget what r taught",
+            f"Clear the memory of escalated and accepted answers ({len(app.memory)} kept)",
+            app.forget_escalations,
+        ),
     ]
+    for share in DIAL_SHARES:
+        commands.append(
+            PaletteCommand(
+                f"routing: dial {share:.0%} to the strongest tier",
+                "Thrift ↔ quality: the share of messages the room's strongest bots get (this session)",
+                partial(app.set_strongest_share, share),
+            )
+        )
     current = app.conversation.room.name if app.conversation is not None else None
     for name in app.room_names():
         if name != current:

@@ -11,7 +11,7 @@ crash: a typo in the config must not lock a person out of their chat.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,10 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("copy_code", "c", "Copy the answer's last code block", "screen.copy_code"),
     KeySpec("quit", "ctrl+q", "Quit", "app.quit", priority=True),
     KeySpec("focus_input", "i", "Put the cursor in the message input", "screen.focus_input"),
+    # History. Ctrl keys the message input leaves alone, so they work while typing without priority.
+    KeySpec("conversations", "ctrl+o", "Show or hide the list of conversations (open, rename, delete)", "app.conversations"),
+    KeySpec("search", "ctrl+f", "Search every conversation; Enter jumps to the message", "app.search"),
+    KeySpec("savings", "ctrl+s", "Show or hide what routing saved: per day, by bot, escalations", "app.savings"),
 )
 """Keys that type a character (r, w, y, c, i, ?) act only when the input does not have focus:
 Textual drops a binding whose key the focused input consumes."""
@@ -67,12 +71,18 @@ _NAMED_KEYS = frozenset(key.value for key in Keys if "+" not in key.value) | fro
 )
 
 
-def app_bindings() -> list[Binding]:
-    """The app's `Binding`s, one per key of each id that the app (not the input) handles."""
+HISTORY_IDS = ("conversations", "search", "savings")
+"""Each opens a modal screen, which blocks the app's bindings: those screens bind these ids again,
+so the key that opened one closes it, and the others switch to theirs."""
+
+
+def app_bindings(ids: Collection[str] | None = None) -> list[Binding]:
+    """The app's `Binding`s, one per key of each id that the app (not the input) handles; only
+    those of `ids` when given (for a modal screen that should still answer them)."""
     return [
         Binding(spec.keys, spec.action, spec.description, show=False, priority=spec.priority, id=spec.id)
         for spec in KEY_SPECS
-        if spec.action is not None
+        if spec.action is not None and (ids is None or spec.id in ids)
     ]
 
 

@@ -4,19 +4,25 @@ The screen owns the order of things. A message is routed the moment it is sent (
 with an Answer waiting under it, and asked when the answers before it are done: one answer streams
 at a time, in a worker of its own (group "answer"), and messages sent meanwhile wait in `_queue`,
 in order, shown as waiting. Esc cancels the streaming worker; the conversation keeps what arrived.
+
+The screen shows one conversation at a time and can be handed another (`show_conversation`: a
+resumed one, a new chat, another room): it stops the answers of the one it leaves and says so with
+`Left`, so that whoever keeps conversations (the app's history) can close that one's record.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from bytechat_tui.conversation import Conversation, Exchange, ExchangeState
 from bytechat_tui.errors import UserError
@@ -27,7 +33,7 @@ from bytechat_tui.routing.router import Route
 from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.text_safety import neutralise
 from bytechat_tui.ui.widgets.answer import Answer, last_code_block
-from bytechat_tui.ui.widgets.chat_log import ChatLog
+from bytechat_tui.ui.widgets.chat_log import OPENING_WINDOW, ChatLog
 from bytechat_tui.ui.widgets.prompt_input import LARGE_PASTE_CHARACTERS, PromptInput
 from bytechat_tui.ui.widgets.room_panel import RoomPanel
 from bytechat_tui.ui.widgets.routing_line import bot_label
@@ -67,10 +73,30 @@ class ChatScreen(Screen[None]):
     }
     """
 
-    def __init__(self, conversation: Conversation, demo: bool = False) -> None:
+    @dataclass
+    class Left(Message):
+        """The screen no longer shows `conversation`, and none of its answers runs any more."""
+
+        chat: ChatScreen
+        conversation: Conversation
+
+        @property
+        def control(self) -> ChatScreen:
+            return self.chat
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        demo: bool = False,
+        *,
+        start_new: Callable[[Room], Conversation] | None = None,
+    ) -> None:
+        """`start_new(room)` gives the conversation a new chat starts (the app's, recorded as a new
+        one); without it, a new chat clears this conversation."""
         super().__init__()
         self.conversation = conversation
         self.demo = demo
+        self._start_new = start_new
         self._queue: deque[Exchange] = deque()
         """Exchanges planned and shown as waiting, asked in this order."""
         self._streaming: tuple[Exchange, Worker[None]] | None = None
@@ -121,8 +147,14 @@ class ChatScreen(Screen[None]):
 
     def _enqueue(self, exchange: Exchange) -> None:
         self._queue.append(exchange)
-        self.chat_log.add(exchange)
-        self.chat_log.show_latest()
+        log = self.chat_log
+        answer = log.add(exchange)
+        if answer is not None and log.items[-1] is not exchange:
+            # An escalation of an earlier answer (one found by a search): it streams under that one.
+            log.release_anchor()
+            self.call_after_refresh(log.scroll_to_widget, answer, animate=False)
+        else:
+            log.show_latest()
         self._ask_next()
         self._update_status()
 
@@ -136,6 +168,8 @@ class ChatScreen(Screen[None]):
         await self.conversation.run(exchange, self._changed)
 
     def _changed(self, exchange: Exchange, event: Event | None) -> None:
+        if not self.is_attached:
+            return  # the app is closing: the answer was cancelled with the screen
         answer = self.chat_log.answer_for(exchange)
         if answer is not None:
             answer.sync()
@@ -256,17 +290,52 @@ class ChatScreen(Screen[None]):
         self.app.copy_to_clipboard(code)
         self.app.notify("Code block copied to the clipboard.", markup=False)
 
-    def action_new_chat(self) -> None:
+    async def action_new_chat(self) -> None:
         """Start over in the same room: stop the answer, drop waiting messages, clear the log."""
-        self._queue.clear()
-        if self._streaming is not None:
-            self._streaming[1].cancel()
-            self._streaming = None
-        self.conversation.clear()
-        self.chat_log.load([])
-        self.show_notice(None)
+        await self.stop_answers()
+        if self._start_new is None:
+            self.conversation.clear()
+            await self.show_conversation(self.conversation, demo=self.demo)
+        else:
+            await self.show_conversation(self._start_new(self.conversation.room), demo=self.demo)
+
+    async def show_conversation(
+        self, conversation: Conversation, *, demo: bool = False, at_exchange: int | None = None, at_message: bool = True
+    ) -> None:
+        """Show `conversation` (resumed, new, or this one again), its latest messages or, with
+        `at_exchange`, that exchange found and focused. The one left has its answers stopped first."""
+        if conversation is not self.conversation:
+            await self.stop_answers()
+            previous, self.conversation = self.conversation, conversation
+            self.post_message(self.Left(self, previous))
+            answer = self.chat_log.load(
+                conversation.exchanges, window=OPENING_WINDOW, around=at_exchange, message=at_message
+            )
+            self.refresh_room_panel()
+        elif at_exchange is not None:
+            answer = self.chat_log.reveal(at_exchange, message=at_message)
+        else:
+            answer = self.chat_log.load(conversation.exchanges)
+        self.demo = demo
+        self.show_notice(DEMO_NOTICE if demo else None)
         self._update_status()
-        self.prompt.focus()
+        if answer is not None:
+            answer.focus(scroll_visible=False)
+        else:
+            self.prompt.focus()
+
+    async def stop_answers(self) -> None:
+        """Stop the streaming answer (kept as cut) and drop the waiting messages; wait until it has stopped."""
+        self._queue.clear()
+        streaming, self._streaming = self._streaming, None
+        if streaming is not None:
+            worker = streaming[1]
+            worker.cancel()
+            try:
+                await worker.wait()  # the conversation ends the exchange as cut, and its record with it
+            except (WorkerCancelled, WorkerFailed):
+                pass
+        self._update_status()
 
     def action_focus_input(self) -> None:
         self.prompt.focus()

@@ -7,7 +7,9 @@ go of the newest when the window would pass `MAX_MOUNTED`); reaching the bottom 
 is not at the end does the reverse. An exchange still waiting or streaming is never unmounted, so
 its widgets are there to stream into. Escalations are shown right under the answer they re-ask.
 
-The log follows the end as answers stream (`anchor()`), until the user scrolls up.
+The log follows the end as answers stream (`anchor()`), until the user scrolls up. `reveal()`
+(a search result) mounts the window around one exchange instead, scrolls it to the top of the view
+and marks it found.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ WINDOW = 50
 BATCH = 25
 """Exchanges mounted at once when the user scrolls past either end of the window."""
 MAX_MOUNTED = WINDOW + BATCH
+OPENING_WINDOW = 10
+"""Exchanges mounted when a conversation is opened from the history (or at a search result): a
+screenful or more, so that opening one costs the same whatever its length and whatever its answers hold;
+the rest mounts as the user scrolls, `BATCH` at a time."""
 
 
 class ChatLog(VerticalScroll, can_focus=False):
@@ -36,6 +42,7 @@ class ChatLog(VerticalScroll, can_focus=False):
         height: 1fr;
         padding: 0 1;
         scrollbar-gutter: stable;
+        & > .-found { background: $accent 15%; }
     }
     """
 
@@ -48,6 +55,8 @@ class ChatLog(VerticalScroll, can_focus=False):
         """`items[start:end]` have widgets."""
         self._widgets: dict[int, list[Widget]] = {}
         self._moving_window = False
+        self.found: int | None = None
+        """The exchange `reveal()` marked (a search result), until the log shows something else."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -71,12 +80,47 @@ class ChatLog(VerticalScroll, can_focus=False):
                 self._trim_top(WINDOW)
         return self.answer_for(exchange)
 
-    def load(self, exchanges: Iterable[Exchange]) -> None:
-        """Replace everything with `exchanges` (a resumed or new conversation), showing the latest."""
+    def load(
+        self, exchanges: Iterable[Exchange], *, window: int = WINDOW, around: int | None = None, message: bool = True
+    ) -> Answer | None:
+        """Replace everything with `exchanges` (a resumed or new conversation), showing the latest
+        `window` of them, or with `around` the exchange of that id as `reveal` shows it (returning
+        its answer)."""
         self.items = []
         for exchange in exchanges:
             self.items.insert(self._display_index(exchange), exchange)
-        self._remount_latest()
+        if around is not None and any(exchange.id == around for exchange in self.items):
+            return self.reveal(around, message=message)
+        self._remount_latest(window)
+        return None
+
+    def reveal(self, exchange_id: int, *, message: bool = True) -> Answer | None:
+        """Mount the window around an exchange, scroll it to the top of the view and mark it found.
+
+        `message` scrolls to the user's message (where the search matched it), else to the answer.
+        Returns the answer's widget, for the screen to focus (`r` then re-asks that message). An
+        answer streaming outside the new window keeps streaming into its exchange and shows all
+        of it when the user comes back to the end.
+        """
+        index = next((position for position, item in enumerate(self.items) if item.id == exchange_id), None)
+        if index is None:
+            return None
+        start = max(0, index - OPENING_WINDOW // 4)
+        self._remount(start, min(len(self.items), start + OPENING_WINDOW))
+        widgets = self._widgets[exchange_id]
+        for widget in widgets:
+            widget.add_class("-found")
+        self.found = exchange_id
+        target = widgets[0] if message else widgets[-1]
+
+        def settle() -> None:
+            self.scroll_to_widget(target, animate=False, top=True, immediate=True)
+            self.release_anchor()
+            self._window_settled()
+
+        self._moving_window = True
+        self.call_after_refresh(settle)
+        return self.answer_for(self.items[index])
 
     def show_latest(self) -> None:
         """Bring the end of the conversation into view and follow it again."""
@@ -133,21 +177,30 @@ class ChatLog(VerticalScroll, can_focus=False):
 
     # Mounting and unmounting.
 
-    def _remount_latest(self) -> None:
+    def _remount_latest(self, window: int = WINDOW) -> None:
+        end = start = len(self.items)
+        # Unended exchanges stay mounted whatever their number: they are about to stream.
+        while start > 0 and (end - start < window or self.items[start - 1].state not in ENDED):
+            start -= 1
+        self._remount(start, end)
+
+        self.call_after_refresh(self._window_settled)
+
+    def _window_settled(self) -> None:
+        """Once the new window is laid out, scrolling may move it again; one too short to scroll
+        (a tall terminal, short messages) could never reveal older exchanges, so it does so now."""
+        self._moving_window = False
+        if self.start > 0 and self.max_scroll_y == 0:
+            self._reveal_older()
+
+    def _remount(self, start: int, end: int) -> None:
+        """Widgets for `items[start:end]` only; the caller lets the window move again once laid out."""
         self._moving_window = True
         self.remove_children()
         self._widgets.clear()
-        self.end = len(self.items)
-        self.start = self.end
-        # Unended exchanges stay mounted whatever their number: they are about to stream.
-        while self.start > 0 and (self.end - self.start < WINDOW or self.items[self.start - 1].state not in ENDED):
-            self.start -= 1
-        self._mount_items(self.items[self.start : self.end])
-
-        def settle() -> None:
-            self._moving_window = False
-
-        self.call_after_refresh(settle)
+        self.found = None
+        self.start, self.end = start, end
+        self._mount_items(self.items[start:end])
 
     def _trim_top(self, limit: int) -> None:
         while self.end - self.start > limit and self.items[self.start].state in ENDED:
