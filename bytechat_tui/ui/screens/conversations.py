@@ -46,11 +46,6 @@ def when(timestamp: float, now: float | None = None) -> str:
     return time.strftime("%Y-%m-%d", moment)
 
 
-def signed_usd(value: float) -> str:
-    """A saving is negative when escalations cost more than the priciest bot would have."""
-    return f"-{usd(-value)}" if value < 0 else usd(value)
-
-
 class ConversationsScreen(ModalScreen[Choice | None]):
     """Dismissed with the id of the conversation to open, "new", or None (closed)."""
 
@@ -150,7 +145,7 @@ class ConversationsScreen(ModalScreen[Choice | None]):
                 Text(when(summary.updated)),
                 Text(f"{summary.messages:,}", justify="right"),
                 Text(f"{approx}{usd(summary.spend_usd)}", justify="right"),
-                Text(f"{approx}{signed_usd(summary.saved_usd)}", justify="right"),
+                Text(f"{approx}{usd(summary.saved_usd)}", justify="right"),
                 key=str(summary.id),
             )
         rows = [summary.id for summary in summaries]

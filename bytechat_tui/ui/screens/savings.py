@@ -22,7 +22,6 @@ from bytechat_tui.pricing.cost import usd
 from bytechat_tui.storage import History, Stats
 from bytechat_tui.text_safety import neutralise
 from bytechat_tui.ui.keymap import HISTORY_IDS, app_bindings
-from bytechat_tui.ui.screens.conversations import signed_usd
 from bytechat_tui.ui.widgets.savings_chart import SavingsChart
 
 SPANS = (30, 7, 90)
@@ -38,7 +37,7 @@ def totals_text(figures: Stats) -> Content:
     return Content.assemble(
         f"Spent {usd(figures.spend_usd)} · on the priciest bot ({against}) the same tokens would have cost "
         f"{usd(figures.priciest_usd)} · ",
-        (f"saved {signed_usd(figures.saved_usd)} ({share:.0%})", "bold $text-success"),
+        (f"saved {usd(figures.saved_usd)} ({share:.0%})", "bold $text-success"),
         f"\nEscalated with r: {figures.escalations} of {figures.messages} messages "
         f"({figures.escalation_rate:.0%})",
     )
