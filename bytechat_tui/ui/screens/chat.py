@@ -111,7 +111,8 @@ class ChatScreen(Screen[None]):
         yield RoomPanel(self.conversation.room, self._key_status)
 
     def on_mount(self) -> None:
-        self.chat_log.load(self.conversation.exchanges)
+        # A resumed conversation opens on its latest few exchanges; older ones mount on scrolling up.
+        self.chat_log.load(self.conversation.exchanges, window=OPENING_WINDOW)
         self._update_status()
         if self.demo:
             self.show_notice(DEMO_NOTICE)
@@ -315,7 +316,7 @@ class ChatScreen(Screen[None]):
         elif at_exchange is not None:
             answer = self.chat_log.reveal(at_exchange, message=at_message)
         else:
-            answer = self.chat_log.load(conversation.exchanges)
+            answer = self.chat_log.load(conversation.exchanges, window=OPENING_WINDOW)
         self.demo = demo
         self.show_notice(DEMO_NOTICE if demo else None)
         self._update_status()
