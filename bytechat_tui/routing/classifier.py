@@ -142,17 +142,25 @@ def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _expected_output(named: dict[str, float], message_tokens: int) -> int:
+_AT = {name: index for index, name in enumerate(NAMES)}
+"""Position of each feature in `Features.values`: read directly, a dict per message costs ~1.5 µs."""
+
+
+def _has(values: tuple[float, ...], *names: str) -> bool:
+    return any(values[_AT[name]] for name in names)
+
+
+def _expected_output(values: tuple[float, ...], message_tokens: int) -> int:
     """A typical answer length for this kind of message: only used to estimate cost."""
-    if named["greeting"]:
+    if _has(values, "greeting"):
         return 40
-    if named["rewrite"]:
+    if _has(values, "rewrite"):
         return min(4000, max(60, int(message_tokens * 1.1)))
-    if named["lookup"]:
+    if _has(values, "lookup"):
         return 150
-    if named["code_request"] or named["code_block"] or named["creative"] or named["writing"]:
+    if _has(values, "code_request", "code_block", "creative", "writing"):
         return 700
-    if named["proof"] or named["compute_request"] or named["step_by_step"]:
+    if _has(values, "proof", "compute_request", "step_by_step"):
         return 500
     return 350
 
@@ -215,10 +223,9 @@ def assess(
         when = "the last message" if turns_ago <= 1 else f"{turns_ago} messages ago"
         reasons.insert(0, f"conversation escalated to tier {floor_tier} {when}")
 
-    named = features.named()
     tags: set[str] = set()
     # The catalog tags models that are strong at code; only real coding work needs one.
-    if needed_tier >= CODE_TAG_TIER and (named["code_request"] or named["code_block"] or named["error_trace"]):
+    if needed_tier >= CODE_TAG_TIER and _has(features.values, "code_request", "code_block", "error_trace"):
         tags.add("code")
     if input_tokens > LONG_CONTEXT_TOKENS:
         tags.add("long-context")
@@ -228,7 +235,7 @@ def assess(
         needed_tags=frozenset(tags),
         input_tokens=input_tokens,
         message_tokens=message_tokens,
-        output_tokens=_expected_output(named, message_tokens),
+        output_tokens=_expected_output(features.values, message_tokens),
         tokens_estimated=True,
         reasons=tuple(reasons),
         follow_up=previous is not None,
