@@ -15,6 +15,8 @@ import pytest
 from loopback import LoopbackServer, Reset, Stall, sse_body
 from loopback import Reply as Served
 
+from bytechat_tui.storage import History
+
 REPO = Path(__file__).resolve().parents[1]
 FAKE_KEY = "test-key-1"
 SSE = {"content-type": "text/event-stream"}
@@ -213,3 +215,8 @@ def test_ctrl_c_stops_cleanly_keeping_what_was_printed(room: Room) -> None:
     assert (seen + rest).decode() == "Once upon a time\n"
     assert "bytechat: stopped" in errors.decode() and "Traceback" not in errors.decode()
     assert room.cheap.client_disconnected(timeout=10)
+    # The history keeps it as a cut answer, stopped by the person rather than by a fault.
+    with History.open() as history:
+        _room, (exchange,) = history.load_conversation(history.conversations()[0].id)
+    assert (exchange.text, exchange.answer, exchange.state.value) == ("tell me a story", "Once upon a time", "cut")
+    assert exchange.reply is not None and exchange.reply.error is None

@@ -33,7 +33,8 @@ KILL_AFTER_S = 2.0
 SLACK_S = 0.5
 
 
-def slow_room(server: LoopbackServer) -> None:
+def slow_room(server: LoopbackServer, words: list[str] = WORDS) -> None:
+    """config.toml: the room "main" of one bot, "slow", whose answer is `words`, one per `PAUSE_S`."""
     config = Path(os.environ["BYTECHAT_CONFIG_DIR"])
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text(
@@ -43,9 +44,9 @@ def slow_room(server: LoopbackServer) -> None:
         encoding="utf-8",
     )
     body: list[bytes | Pause | Reset | Stall] = []
-    for word in WORDS:
+    for word in words:
         body += [sse_body([chunk(word)], done=False), Pause(PAUSE_S)]
-    body.append(sse_body([chunk(finish="stop"), usage(10, len(WORDS))]))
+    body.append(sse_body([chunk(finish="stop"), usage(10, len(words))]))
     server.queue(Served(200, SSE, body))
 
 

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pytest
 from conftest import require_system
-from loopback import LoopbackServer, Pause, Reset, Stall, sse_body
-from loopback import Reply as Served
-from test_ask_command import SSE, chunk, usage
+from loopback import LoopbackServer
+from test_crash import slow_room  # one bot answering a numbered word every PAUSE_S (20 ms)
 from tmux import Terminal, terminal, tmux_available
 
 from bytechat_tui.conversation import ExchangeState
@@ -34,7 +33,6 @@ from bytechat_tui.storage.recorder import PROGRESS_INTERVAL_S
 _SCRIPT = Path(sys.executable).with_name("bytechat")
 BYTECHAT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "bytechat_tui"]
 WORDS = [f"w{n:04d} " for n in range(1500)]
-PAUSE_S = 0.02
 KILL_AFTER_S = 2.0
 SLACK_S = 0.5
 STARTUP_S = 30.0
@@ -46,23 +44,6 @@ _WORD = re.compile(r"\bw(\d{4})\b")
 def needs_tmux() -> None:
     if not tmux_available():
         require_system("tmux is not installed")
-
-
-def slow_room(server: LoopbackServer) -> None:
-    """config.toml: the room "main" of one bot, "slow", whose answer is `WORDS`, one per `PAUSE_S`."""
-    config = Path(os.environ["BYTECHAT_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "config.toml").write_text(
-        'default_room = "main"\n[rooms.main]\nbots = ["slow"]\n'
-        f'[bots.slow]\nprovider = "openai-compatible"\nmodel = "slow-model"\nbase_url = "{server.url}/v1"\n'
-        "tier = 2\nprice_in = 1.0\nprice_out = 2.0\n",
-        encoding="utf-8",
-    )
-    body: list[bytes | Pause | Reset | Stall] = []
-    for word in WORDS:
-        body += [sse_body([chunk(word)], done=False), Pause(PAUSE_S)]
-    body.append(sse_body([chunk(finish="stop"), usage(10, len(WORDS))]))
-    server.queue(Served(200, SSE, body))
 
 
 def bytechat_terminal() -> AbstractContextManager[Terminal]:
@@ -86,7 +67,7 @@ def flat(screen: str) -> str:
 
 def test_a_killed_chat_keeps_the_message_and_the_answer_up_to_half_a_second_before_the_kill() -> None:
     with LoopbackServer() as server:
-        slow_room(server)
+        slow_room(server, WORDS)
         with bytechat_terminal() as shown:
             shown.wait_for("Message the room", seconds=STARTUP_S)
             shown.type(PROMPT)

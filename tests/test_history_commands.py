@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, Reset, Stall, sse_body
+from loopback import LoopbackServer, Reset, sse_body
 from loopback import Reply as Served
 from test_ask_command import FAKE_KEY, REPO, SSE, Room, answer, ask, chunk
 
@@ -55,34 +54,6 @@ def test_a_cut_ask_is_kept_as_cut(room: Room) -> None:
         _room, (exchange,) = history.load_conversation(history.conversations()[0].id)
     assert exchange.answer == "Hello" and exchange.state.value == "cut"
     assert exchange.reply is not None and exchange.reply.estimated and exchange.reply.error is not None
-
-
-def test_an_ask_stopped_with_ctrl_c_is_kept_as_cut(room: Room) -> None:
-    room.cheap.queue(Served(200, SSE, [sse_body([chunk("Once upon a time")], done=False), Stall()]))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bytechat_tui", "ask", "tell me a story"],
-        cwd=REPO,
-        env=room.env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        seen = b""
-        while b"Once upon a time" not in seen:
-            piece = os.read(process.stdout.fileno(), 4096)
-            assert piece, "the process ended before streaming the text"
-            seen += piece
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 130
-    with History.open() as history:
-        _room, (exchange,) = history.load_conversation(history.conversations()[0].id)
-    assert (exchange.text, exchange.answer, exchange.state.value) == ("tell me a story", "Once upon a time", "cut")
-    assert exchange.reply is not None and exchange.reply.error is None  # stopped by the person, not a fault
 
 
 def test_history_lists_newest_first_as_a_table_or_json(room: Room) -> None:
