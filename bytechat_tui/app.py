@@ -16,11 +16,11 @@ after one notice saying so.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-import httpx
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -29,6 +29,7 @@ from bytechat_tui.conversation import Conversation
 from bytechat_tui.errors import UserError
 from bytechat_tui.keys import KeyStore, Secret
 from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots
+from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
 from bytechat_tui.routing.memory import EscalationMemory, memory_path
@@ -37,7 +38,6 @@ from bytechat_tui.ui.commands import ByteChatCommands
 from bytechat_tui.ui.dialogs.keys import KeysDialog
 from bytechat_tui.ui.history_keeper import ExportFormat, HistoryKeeper, stored_id
 from bytechat_tui.ui.keymap import app_bindings, resolve_keymap
-from bytechat_tui.ui.screens.help import HelpScreen
 from bytechat_tui.ui.screens.welcome import KeyFindings, WelcomeChoice, WelcomeScreen
 from bytechat_tui.ui.themes import load_themes
 
@@ -85,7 +85,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
         self._demo_server = demo_server
         self._demo_started = False
         self._ollama_url = ollama_url
-        self.http: httpx.AsyncClient | None = None
+        self.http = SharedClient()
         self.memory = EscalationMemory()
         """What the user's `r` presses taught routing; loaded at start, saved at the end."""
         self.strongest_share = self.config.routing.strongest_share
@@ -113,11 +113,18 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     async def on_mount(self) -> None:
         self.set_keymap(self._keymap_overrides)
+        self.call_after_refresh(self._warm_up)
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12, markup=False)
-        self.http = httpx.AsyncClient()
-        self.memory = await asyncio.to_thread(EscalationMemory.load, memory_path())
-        await self._open_history()
+        # The history opens in a thread (a new file means migrations and fsyncs) while this one
+        # imports the chat screen: the first screen waits for the longer of the two, not for both.
+        loop = asyncio.get_running_loop()
+        opening = loop.run_in_executor(None, self.history_keeper.open)
+        remembering = loop.run_in_executor(None, EscalationMemory.load, memory_path())
+        importlib.import_module("bytechat_tui.ui.screens.chat")
+        self.memory = await remembering
+        await opening
+        self._history_opened()
         if self.demo:
             await self.open_demo()
             return
@@ -133,6 +140,16 @@ class ByteChatApp(App[None], inherit_bindings=False):
         else:
             await self.push_screen(WelcomeScreen(findings), self._after_welcome)
 
+    def _warm_up(self) -> None:
+        """Once the first screen is drawn, make in a thread what the first answer will need."""
+        self.run_worker(self._prepare_first_answer, thread=True, group="warm-up")
+
+    def _prepare_first_answer(self) -> None:
+        # The HTTP client (httpx and a TLS context) and the protocol code cost over 100 ms between
+        # them: paid here, they delay neither the first screen nor the first answer.
+        self.http.get()
+        importlib.import_module("bytechat_tui.providers.client")
+
     async def on_unmount(self) -> None:
         # The chat's answers were cancelled with its screen: each record ends what it heard.
         await asyncio.to_thread(self.history_keeper.close)
@@ -142,8 +159,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
             pass  # only a hint for routing: losing this session's labels is no reason to fail quitting
         if self._demo_server is not None and self._demo_started:
             await self._demo_server.stop()
-        if self.http is not None:
-            await self.http.aclose()
+        await self.http.aclose()
 
     def forget_escalations(self) -> None:
         self.memory.clear()
@@ -169,8 +185,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
         entries = await asyncio.to_thread(self.key_store.list)
         any_key = any(entry.found is not None for entry in entries)
         local: list[Bot] = []
-        if self.http is not None and (room.origin == "default" or not any_key):
-            local = await ollama_bots(self.http, self._ollama_url)
+        if room.origin == "default" or not any_key:
+            local = await ollama_bots(self.http.get(), self._ollama_url)
         if room.origin == "default" and local:
             taken = {bot.name for bot in room.bots}
             room = replace(room, bots=room.bots + tuple(bot for bot in local if bot.name not in taken))
@@ -327,9 +343,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     # --- History ------------------------------------------------------------------------------------
 
-    async def _open_history(self) -> None:
-        """Open the history in a thread (it may migrate or recover); trouble is one notice, never fatal."""
-        await asyncio.to_thread(self.history_keeper.open)
+    def _history_opened(self) -> None:
+        """Say what opening the history found (a file set aside); trouble is one notice, never fatal."""
         if self.history_keeper.notice is not None:
             self.notify(f"History: {self.history_keeper.notice}.", severity="warning", timeout=20, markup=False)
         if self.history is not None:
@@ -470,6 +485,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
     # --- Other actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from bytechat_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

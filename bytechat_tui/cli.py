@@ -40,7 +40,8 @@ files:
   keys     the OS keyring (service "bytechat-tui"), or OPENAI_API_KEY and friends"""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without `commands`, only the options that open the chat."""
     parser = argparse.ArgumentParser(
         prog="bytechat",
         description=DESCRIPTION,
@@ -55,15 +56,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Its own dest: a subcommand's --room (`bytechat ask --room NAME`) would otherwise overwrite it.
     parser.add_argument("--room", dest="open_room", metavar="NAME", help="open the chat in this room of config.toml")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"bytechat_tui.commands.{name}").register(subcommands)
     return parser
 
 
+def opens_chat_only(argv: Sequence[str]) -> bool:
+    """Whether `argv` can only open the chat (`--demo`, `--room NAME`): then the eight subcommand
+    modules and their parsers are not needed, and the chat's first screen does not wait for them."""
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--room" and rest:
+            rest.pop(0)
+        elif arg != "--demo" and not arg.startswith("--room="):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands=not opens_chat_only(arguments))
+    args = parser.parse_args(arguments)
     if args.command is not None and (args.demo or args.open_room is not None):
         parser.error(f"--demo and --room open the chat; to use a room with `{args.command}`, put --room after it")
     if args.demo and args.open_room is not None:

@@ -28,7 +28,7 @@ from bytechat_tui.routing.memory import EscalationMemory
 from bytechat_tui.routing.router import Route, route, split_forced
 
 if TYPE_CHECKING:
-    import httpx
+    from bytechat_tui.providers.shared_client import SharedClient
 
 
 class ExchangeState(Enum):
@@ -99,7 +99,7 @@ class Conversation:
         *,
         system: str | None = None,
         floor_turns: int = DEFAULT_FLOOR_TURNS,
-        http: httpx.AsyncClient | None = None,
+        http: SharedClient | None = None,
         policy: RetryPolicy = RetryPolicy(),
         recorder: Recorder | None = None,
         exchanges: list[Exchange] | None = None,

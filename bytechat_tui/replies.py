@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 
 from bytechat_tui.keys import Secret, env_hint, env_key_names
 from bytechat_tui.pricing.cost import request_cost
-from bytechat_tui.providers.client import stream_events
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.providers.events import ChatRequest, Event, Finish, ReasoningDelta, TextDelta, Usage
 from bytechat_tui.providers.retry import RetryPolicy
@@ -41,7 +40,7 @@ from bytechat_tui.tokens import count_tokens
 from bytechat_tui.vendors import VENDORS
 
 if TYPE_CHECKING:
-    import httpx
+    from bytechat_tui.providers.shared_client import SharedClient
 
 KeyLookup = Callable[[Bot], Secret | None]
 """The key to send for a bot (keyring, then environment), or None when the user has none."""
@@ -184,7 +183,7 @@ class Asking:
         request: ChatRequest,
         key_for: KeyLookup,
         *,
-        http: httpx.AsyncClient | None = None,
+        http: SharedClient | None = None,
         policy: RetryPolicy = RetryPolicy(),
         on_event: EventSink | None = None,
     ) -> None:
@@ -250,7 +249,11 @@ class Asking:
 
     async def _stream(self, bot: Bot, key: Secret | None) -> None:
         self._usage = self._finish = None  # anything a bot that failed over sent is not this answer's
-        events = stream_events(bot, key, self.request, http=self._http, policy=self._policy)
+        # Imported here, not at the top: it brings httpx, which the chat's first screen does without.
+        from bytechat_tui.providers.client import stream_events
+
+        http = self._http.get() if self._http is not None else None
+        events = stream_events(bot, key, self.request, http=http, policy=self._policy)
         # aclosing: an error or a cancellation here closes the HTTP response at once.
         async with aclosing(events):
             async for event in events:

@@ -14,7 +14,7 @@ import pytest
 from conftest import require_system
 from tmux import Terminal, terminal, tmux_available
 
-from bytechat_tui.cli import build_parser, main
+from bytechat_tui.cli import build_parser, main, opens_chat_only
 
 REPO = Path(__file__).resolve().parents[1]
 BYTECHAT = [sys.executable, "-m", "bytechat_tui"]
@@ -44,6 +44,28 @@ def test_the_options_that_open_the_chat_are_parsed() -> None:
     assert (plain.command, plain.demo, plain.open_room) == (None, False, None)
     assert parser.parse_args(["--demo"]).demo
     assert parser.parse_args(["--room", "work"]).open_room == "work"
+
+
+@pytest.mark.parametrize(
+    ("argv", "chat_only"),
+    [
+        ([], True),
+        (["--demo"], True),
+        (["--room", "work"], True),
+        (["--room=work"], True),
+        (["--room"], False),
+        (["--help"], False),
+        (["--version"], False),
+        (["ask", "hi"], False),
+        (["--room", "work", "ask", "hi"], False),
+        (["aks"], False),
+    ],
+)
+def test_the_subcommand_parsers_are_built_unless_only_the_chat_can_open(argv: list[str], chat_only: bool) -> None:
+    assert opens_chat_only(argv) is chat_only
+    if chat_only:
+        args = build_parser(commands=False).parse_args(argv)
+        assert args.command is None and args == build_parser().parse_args(argv)
 
 
 def test_a_subcommand_keeps_its_own_room_option() -> None:

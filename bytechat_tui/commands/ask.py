@@ -104,11 +104,10 @@ def _message(args: argparse.Namespace) -> str:
 async def _ask(
     room: Room, text: str, output: _Output, recorder: HistoryRecorder | None, strongest_share: float | None
 ) -> Exchange:
-    import httpx
-
     from bytechat_tui.conversation import Conversation
     from bytechat_tui.keys import KeyStore, Secret
     from bytechat_tui.providers.discovery import with_local_models
+    from bytechat_tui.providers.shared_client import SharedClient
     from bytechat_tui.replies import key_name
 
     store = KeyStore()
@@ -117,12 +116,15 @@ async def _ask(
         found = store.get(key_name(bot))
         return None if found is None else found.secret
 
-    async with httpx.AsyncClient() as http:
+    http = SharedClient()
+    try:
         if room.origin == "default":
-            room = await with_local_models(room, http)
+            room = await with_local_models(room, http.get())
         chat = Conversation(room, key_for, http=http, recorder=recorder, strongest_share=strongest_share)
         output.exchange = chat.plan(text)  # kept in the history before it is sent
         return await chat.run(output.exchange, output.changed)
+    finally:
+        await http.aclose()
 
 
 class _Output:

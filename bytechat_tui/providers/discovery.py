@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bytechat_tui.pricing.catalog import Catalog, Prices, load_catalog
-from bytechat_tui.providers.ollama import list_local_models
 from bytechat_tui.room import UNKNOWN_CONTEXT_WINDOW, UNKNOWN_MAX_OUTPUT, Bot, Room, catalog_bot
 from bytechat_tui.vendors import VENDORS
 
@@ -31,6 +30,9 @@ _SIZE = re.compile(r"(?:^|[:_-])(?:(\d+)x)?(\d+(?:\.\d+)?)b(?=$|[:_-])", re.IGNO
 
 async def ollama_bots(http: httpx.AsyncClient, base_url: str = OLLAMA_URL) -> list[Bot]:
     """A free bot for each model the Ollama at `base_url` holds; [] when none answers there."""
+    # Imported here: the protocol module brings httpx, which the app's first screen does without.
+    from bytechat_tui.providers.ollama import list_local_models
+
     catalog = load_catalog()
     return [local_bot(model, base_url, catalog) for model in await list_local_models(http, base_url)]
 

@@ -15,7 +15,6 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
 
@@ -78,6 +77,9 @@ def requested_wait(headers: Mapping[str, str]) -> float | None:
         return float(value)
     except ValueError:
         pass
+    # Imported here: the email package is a few ms of everyone's start-up, for a rare header form.
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from bytechat_tui.errors import UserError
 from bytechat_tui.keys import KeyEntry, KeyStore, Secret
-from bytechat_tui.providers.key_check import check_key
+from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.room import Room
 from bytechat_tui.vendors import VENDORS
 
@@ -50,7 +49,7 @@ class KeysDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
-    def __init__(self, store: KeyStore, room: Room | None = None, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, store: KeyStore, room: Room | None = None, http: SharedClient | None = None) -> None:
         """`room` lets a check use the endpoint of the room's bot that uses a key (a local server)."""
         super().__init__()
         self.store = store
@@ -195,10 +194,14 @@ class KeysDialog(ModalScreen[bool]):
             return
         self._say(f"Checking the key for {entry.name}…", ok=True)
         secret = found.secret if found is not None else None
-        if self._http is not None:
-            result = await check_key(entry.name, secret, self.room, self._http)
-        else:
-            async with httpx.AsyncClient() as http:
-                result = await check_key(entry.name, secret, self.room, http)
+        # Imported here, not at the top: it brings httpx, which the app's first screen does without.
+        from bytechat_tui.providers.key_check import check_key
+
+        http = self._http if self._http is not None else SharedClient()
+        try:
+            result = await check_key(entry.name, secret, self.room, http.get())
+        finally:
+            if http is not self._http:
+                await http.aclose()
         self._say(result.message, ok=result.ok)
 
