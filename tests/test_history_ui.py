@@ -31,6 +31,7 @@ from test_chat_screen import (
     sse_answer,
     wait_until,
 )
+from textual.containers import Vertical, VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
@@ -503,6 +504,35 @@ def test_the_history_keys_are_remappable_toggle_their_screen_and_switch_between_
                 "history: export as Markdown",
                 "history: export as JSON",
             } <= texts
+
+    run(scenario)
+
+
+def test_the_conversation_list_keys_are_remappable_and_its_hint_shows_the_new_keys() -> None:
+    config = Path(os.environ["BYTECHAT_CONFIG_DIR"])
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('[keybindings]\nconversation_rename = "e"\nsavings_span = "s"\n')
+
+    async def scenario() -> None:
+        async with demo_app() as (app, pilot):
+            await say(pilot, app, "What is the capital of France?")
+            await pilot.press("ctrl+o")
+            screen = await list_loaded(pilot, app)
+            assert "e rename" in str(screen.query_one(Vertical).border_subtitle)
+            field = screen.query_one("#rename", Input)
+            await pilot.press("r")  # no longer the key
+            await pilot.pause()
+            assert not field.has_focus
+            await pilot.press("e")
+            await wait_until(pilot, lambda: field.has_focus, "the rename field took the focus")
+            await pilot.press("escape", "ctrl+s")
+            await opened(pilot, app, SavingsScreen)
+            savings = app.screen
+            assert isinstance(savings, SavingsScreen)
+            assert str(savings.query_one(VerticalScroll).border_subtitle).startswith("s: 7, 30 or 90 days")
+            first = savings.span
+            await pilot.press("s")
+            await wait_until(pilot, lambda: savings.span != first, "the span changed")
 
     run(scenario)
 

@@ -36,6 +36,8 @@ class KeySpec:
     """The action an app-level `Binding` runs; None for keys the input widget handles itself."""
     priority: bool = False
     """Only for keys that never type a character and must work even in the input (quit, palette, keys)."""
+    screen: str | None = None
+    """The one screen whose own key this is (`screen_bindings` gives it there); None: the app's or the chat's."""
 
 
 KEY_SPECS: tuple[KeySpec, ...] = (
@@ -59,6 +61,13 @@ KEY_SPECS: tuple[KeySpec, ...] = (
     KeySpec("conversations", "ctrl+o", "Show or hide the list of conversations (open, rename, delete)", "app.conversations"),
     KeySpec("search", "ctrl+f", "Search every conversation; Enter jumps to the message", "app.search"),
     KeySpec("savings", "ctrl+s", "Show or hide what routing saved: per day, by bot, escalations", "app.savings"),
+    # Keys of one screen each: the same key may mean something else on another screen.
+    KeySpec("conversation_new", "n", "Conversations: start a new chat", "new_chat", screen="conversations"),
+    KeySpec("conversation_rename", "r,f2", "Conversations: rename the highlighted one", "rename", screen="conversations"),
+    KeySpec("conversation_delete", "d,delete", "Conversations: delete the highlighted one (asks first)", "delete", screen="conversations"),
+    KeySpec("savings_span", "d", "Savings: show 7, 30 or 90 days", "next_span", screen="savings"),
+    KeySpec("welcome_keys", "k", "Welcome: add an API key", "choose('keys')", screen="welcome"),
+    KeySpec("welcome_demo", "d", "Welcome: open the demo room", "choose('demo')", screen="welcome"),
 )
 """Keys that type a character (r, w, y, c, i, ?) act only when the input does not have focus:
 Textual drops a binding whose key the focused input consumes."""
@@ -80,10 +89,19 @@ def app_bindings(ids: Collection[str] | None = None) -> list[Binding]:
     """The app's `Binding`s, one per key of each id that the app (not the input) handles; only
     those of `ids` when given (for a modal screen that should still answer them)."""
     return [
-        Binding(spec.keys, spec.action, spec.description, show=False, priority=spec.priority, id=spec.id)
+        _binding(spec)
         for spec in KEY_SPECS
-        if spec.action is not None and (ids is None or spec.id in ids)
+        if spec.action is not None and spec.screen is None and (ids is None or spec.id in ids)
     ]
+
+
+def screen_bindings(screen: str) -> list[Binding]:
+    """The `Binding`s of the keys that belong to `screen` alone (its actions, remappable by id)."""
+    return [_binding(spec) for spec in KEY_SPECS if spec.screen == screen]
+
+
+def _binding(spec: KeySpec) -> Binding:
+    return Binding(spec.keys, spec.action or "", spec.description, show=False, priority=spec.priority, id=spec.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +142,38 @@ def resolve_keymap(remap: Mapping[str, str]) -> ResolvedKeymap:
 
 
 def _clashes(resolved: Mapping[str, tuple[str, ...]], overrides: Mapping[str, str]) -> list[str]:
-    """A sentence for each remapped key another id also uses: Textual gives it to the remapped id."""
+    """A sentence for each remapped key that another id active on the same screen also uses:
+    Textual would give it to one of them only."""
     owners: dict[str, list[str]] = {}
     for binding_id, keys in resolved.items():
         for key in keys:
             owners.setdefault(key, []).append(binding_id)
     problems = []
     for key, ids in owners.items():
-        if len(ids) > 1 and any(binding_id in overrides for binding_id in ids):
-            problems.append(
-                f"[keybindings] gives {format_key(key)} to {' and '.join(ids)}; a key can do one thing, so "
-                "remap one of them to another key."
-            )
+        for index, first in enumerate(ids):
+            clashing = [other for other in ids[index + 1 :] if _share_a_screen(first, other)]
+            if clashing and any(binding_id in overrides for binding_id in (first, *clashing)):
+                problems.append(
+                    f"[keybindings] gives {format_key(key)} to {' and '.join([first, *clashing])}; a key can do "
+                    "one thing on a screen, so remap one of them to another key."
+                )
+                break
     return problems
+
+
+def _screens_of(binding_id: str) -> frozenset[str] | None:
+    """The screens where the id's key acts (a history id's screen is named as the id); None: all."""
+    spec = SPECS_BY_ID[binding_id]
+    if spec.priority:
+        return None
+    if spec.screen is not None:
+        return frozenset({spec.screen})
+    return frozenset({"chat", *HISTORY_IDS}) if binding_id in HISTORY_IDS else frozenset({"chat"})
+
+
+def _share_a_screen(first: str, second: str) -> bool:
+    screens, others = _screens_of(first), _screens_of(second)
+    return screens is None or others is None or bool(screens & others)
 
 
 def is_valid_key(key: str) -> bool:
@@ -167,6 +204,12 @@ def keys_for(app: App[object], binding_id: str) -> tuple[str, ...]:
     if isinstance(resolved, Mapping) and binding_id in resolved:
         return tuple(resolved[binding_id])
     return _split(SPECS_BY_ID[binding_id].keys)
+
+
+def key_hint(app: App[object], binding_id: str) -> str:
+    """The id's first key as a hint beside what it does shows it: "k", "ctrl+o"."""
+    keys = keys_for(app, binding_id)
+    return format_key(keys[0]) if keys else "no key"
 
 
 def _split(keys: str) -> tuple[str, ...]:

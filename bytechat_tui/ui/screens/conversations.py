@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from rich.text import Text
@@ -25,13 +26,12 @@ from bytechat_tui.errors import UserError
 from bytechat_tui.pricing.cost import usd
 from bytechat_tui.storage import ConversationSummary, History
 from bytechat_tui.text_safety import neutralise
-from bytechat_tui.ui.keymap import HISTORY_IDS, app_bindings
+from bytechat_tui.ui.keymap import HISTORY_IDS, app_bindings, key_hint, screen_bindings
 from bytechat_tui.ui.dialogs.confirm import ConfirmDialog
 
 Choice = int | Literal["new"]
 """What the list was closed with: a conversation to open, or a new chat."""
 
-HINT = "enter open · n new chat · r rename · d delete · esc close"
 CURRENT = "●"
 """Marks the conversation the chat shows."""
 
@@ -68,9 +68,7 @@ class ConversationsScreen(ModalScreen[Choice | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", show=False),
-        Binding("n", "new_chat", "New chat", show=False),
-        Binding("r,f2", "rename", "Rename", show=False),
-        Binding("d,delete", "delete", "Delete", show=False),
+        *screen_bindings("conversations"),
         *app_bindings(HISTORY_IDS),
     ]
 
@@ -96,7 +94,11 @@ class ConversationsScreen(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Conversations"
-            box.border_subtitle = HINT
+            hint = partial(key_hint, self.app)
+            box.border_subtitle = (
+                f"enter open · {hint('conversation_new')} new chat · {hint('conversation_rename')} rename · "
+                f"{hint('conversation_delete')} delete · esc close"
+            )
             yield DataTable(cursor_type="row", zebra_stripes=True, id="conversations")
             yield Input(placeholder="a new title, then Enter (Esc keeps the old one)", id="rename")
             yield Static(id="conversations-message")

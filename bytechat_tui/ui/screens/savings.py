@@ -21,7 +21,7 @@ from textual.widgets import Static
 from bytechat_tui.pricing.cost import usd
 from bytechat_tui.storage import History, Stats
 from bytechat_tui.text_safety import neutralise
-from bytechat_tui.ui.keymap import HISTORY_IDS, app_bindings
+from bytechat_tui.ui.keymap import HISTORY_IDS, app_bindings, key_hint, screen_bindings
 from bytechat_tui.ui.widgets.savings_chart import SavingsChart
 
 SPANS = (30, 7, 90)
@@ -80,7 +80,7 @@ class SavingsScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q", "dismiss(None)", "Close", show=False),
-        Binding("d", "next_span", "Change the span", show=False),
+        *screen_bindings("savings"),
         *app_bindings(HISTORY_IDS),
     ]
 
@@ -93,7 +93,7 @@ class SavingsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_subtitle = "d: 7, 30 or 90 days · esc close"
+            box.border_subtitle = f"{key_hint(self.app, 'savings_span')}: 7, 30 or 90 days · esc close"
             yield Static(Content("Reading the history…"), id="savings-totals")
             yield Static(Content("Per day"), classes="savings--heading")
             yield SavingsChart()

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from bytechat_tui.keys import KeyEntry
+from bytechat_tui.ui.keymap import key_hint, screen_bindings
 from bytechat_tui.vendors import VENDORS
 
 WelcomeChoice = Literal["keys", "demo", "chat"]
@@ -87,8 +88,7 @@ class WelcomeScreen(Screen[WelcomeChoice]):
     """
 
     BINDINGS = [
-        Binding("k", "choose('keys')", "Add a key", show=False),
-        Binding("d", "choose('demo')", "Demo room", show=False),
+        *screen_bindings("welcome"),
         Binding("escape", "choose('chat')", "Continue", show=False),
     ]
 
@@ -114,8 +114,8 @@ class WelcomeScreen(Screen[WelcomeChoice]):
                 )
             )
             with Horizontal():
-                yield Button("Add a key (k)", id="welcome-keys", variant="primary")
-                yield Button("Try the demo (d)", id="welcome-demo", variant="success")
+                yield Button(f"Add a key ({key_hint(self.app, 'welcome_keys')})", id="welcome-keys", variant="primary")
+                yield Button(f"Try the demo ({key_hint(self.app, 'welcome_demo')})", id="welcome-demo", variant="success")
                 yield Button("Continue (esc)", id="welcome-chat")
 
     def on_mount(self) -> None:
