@@ -88,7 +88,7 @@ class RoomPanel(OptionList):
         template = (
             ("[$success]$mark[/]" if has_key else "[$error]$mark[/]")
             + (" [b]$name[/]" if bot.enabled else " [strike dim]$name[/] [$warning]off[/]")
-            + "\n[$foreground-muted]$provider · tier $tier\n$price_in in · $price_out out /M tok[/]"
+            + "\n[$text-muted]$provider · tier $tier\n$price_in in · $price_out out /M tok[/]"
         )
         return Content.from_markup(
             template,
