@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import re
@@ -547,6 +548,9 @@ def main() -> int:
         print("tmux is not installed: parts (a) to (d) need it", file=sys.stderr)
         return 1
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    # As `pip install` leaves a package (and as Elia's venv is): compiled to bytecode, so start-up is
+    # not timed compiling sources (PYTHONDONTWRITEBYTECODE, set in some shells, would leave them uncompiled).
+    compileall.compile_dir(REPO / "bytechat_tui", quiet=1)
     if "a" in parts:
         elia = None if args.no_elia else ensure_elia(args.elia_venv)
         bench_first_screen(args.runs, elia)
