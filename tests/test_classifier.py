@@ -45,7 +45,7 @@ def test_reasons_are_words_and_include_the_size() -> None:
     assessment = assess(CODE_REQUEST)
     assert 2 <= len(assessment.reasons) <= 5
     assert f"{assessment.message_tokens} tokens" in assessment.reasons
-    assert assess("hi").reasons == ("small talk", "1 token")
+    assert assess("hi").reasons == ("small talk", "short request", "1 token")
 
 
 def test_a_follow_up_inherits_the_difficulty_of_what_it_follows() -> None:

@@ -91,6 +91,16 @@ _LABELS: dict[str, str] = {
     "explain": "asks for an explanation or definition",
     "technical_terms": "technical terms",
     "science": "science topic",
+    "short_message": "short request",
+    "word_problem": "math word problem",
+    "word_problem_fractions": "fractions in a word problem",
+    "word_problem_decimals": "prices or decimal amounts",
+    "word_problem_names": "several people or things to track",
+    "word_problem_clauses": "many clauses to combine",
+    "word_problem_comparisons": "comparisons (more than, twice)",
+    "choice_negation": "negated question (not, except)",
+    "choice_digits": "numeric options",
+    "choice_decimals": "decimal numbers",
 }
 
 

@@ -18,7 +18,11 @@ WINDOW = HEAD + TAIL
 
 _WORD = re.compile(r"[a-z][a-z'+#]*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_MATH_SYMBOL = re.compile(r"[=+^*/<>√∫∑π≤≥$]|\\frac")
+_MATH_SYMBOL = re.compile(r"[=+^*/<>√∫∑π≤≥$]")
+"""A character class alone, with `\\frac` counted apart: an alternation makes the scan twice as slow."""
+_FRACTION = re.compile(r"\d/\d")
+_CAPITALISED = re.compile(r"[A-Z][a-z]")
+"""Names of people, shops and things (and sentence starts): how many entities a word problem juggles."""
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 """SQL, AVX2, ECS, CH4: technical terms and niche names, where a small model's knowledge thins out.
 No word boundaries: they make the scan three times slower, and a run of capitals inside a word
@@ -81,12 +85,23 @@ SCIENCE = _words(
     "wavelength frequency pressure temperature enzyme protein dna genome",
 )
 GREETING = _words("hi hello hey thanks thank ok okay cool great bye")
+NUMBER_WORDS = _words("one two three four five six seven eight nine ten twelve twenty hundred thousand dozen twice")
+FRACTION_WORDS = _words("half halves third thirds quarter quarters fourth fifth fifths")
+COMPARISONS = _words("more less fewer than times twice")
+NEGATIONS = _words("not no never except false incorrect cannot isn't doesn't least")
 FOLLOW_UP = _words("it this that these those again also instead now same above previous more")
 
 _VOCABULARY = (
     PROGRAMMING | MATH | PROOF | REASONING | PLANNING | PUZZLE | CONSTRAINTS | CREATIVE | REWRITE | ADVICE
     | WRITING | CODE_VERBS | CODE_NOUNS | COMPUTE | LOOKUP | GREETING | FOLLOW_UP | EXPLAIN | SCIENCE
+    | NUMBER_WORDS | FRACTION_WORDS | COMPARISONS | NEGATIONS
 )
+QUANTITY_WORDS = NUMBER_WORDS | FRACTION_WORDS
+NOT_A_CALCULATION = CREATIVE | WRITING | ADVICE
+"""A story, an email or ideas that mention numbers ask for writing, not for a calculation."""
+WORD_PROBLEM_MAX_LINES = 6
+SHORT_MESSAGE_TOKENS = 16
+"""A one-line request: the length feature is fitted on longer prompts and says too little about these."""
 
 NAMES = (
     "bias",
@@ -122,8 +137,22 @@ NAMES = (
     "explain",
     "technical_terms",
     "science",
+    "short_message",
+    "word_problem",
+    "word_problem_fractions",
+    "word_problem_decimals",
+    "word_problem_names",
+    "word_problem_clauses",
+    "word_problem_comparisons",
+    "choice_negation",
+    "choice_digits",
+    "choice_decimals",
 )
-"""Feature order, shared with the weight vector in `weights.py`."""
+"""Feature order, shared with the weight vector in `weights.py`.
+
+The `word_problem_*` and `choice_*` features are zero unless the message is a word problem (prose
+with quantities and a question) or a multiple-choice question: what makes one of those hard is not
+what makes a chat message hard (a comma is nothing in an essay request, a step in a word problem)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,24 +171,36 @@ class Features:
 
 def _saturate(count: float, scale: float) -> float:
     """Maps a count to [0, 1): the first few occurrences matter, the fiftieth barely."""
-    return 1.0 - math.exp(-count / scale)
+    return 1.0 - math.exp(-count / scale) if count else 0.0
 
 
 def extract(text: str, tokens: int) -> Features:
     window = text if len(text) <= WINDOW else text[:HEAD] + "\n" + text[-TAIL:]
     low = window.lower()
     # One pass against every keyword at once; the per-category tests below then only touch the few hits.
-    hits = set(_WORD.findall(low)) & _VOCABULARY
+    words = _WORD.findall(low)
+    hits = set(words) & _VOCABULARY
     numbers = set(_NUMBER.findall(window))
     multi_line = "\n" in window
     # Line-anchored patterns only matter for text that has lines; most chat messages have one.
     code_lines = len(_CODE_LINE.findall(window)) if multi_line or ";" in window or "{" in window else 0
     list_items = len(_LIST_ITEM.findall(window)) if multi_line else 0
     non_ascii = len(window.encode("utf-8", "surrogatepass")) - len(window)
-    math_symbols = len(_MATH_SYMBOL.findall(window))
+    math_symbols = len(_MATH_SYMBOL.findall(window)) + window.count("\\frac")
     word_count = max(1, low.count(" ") + 1)
     choices = sum(marker in low for marker in _CHOICE_MARKERS) if multi_line else 0
     follow_up = tokens <= 24 and (bool(hits & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
+    compute_request = bool(hits & COMPUTE) or any(phrase in low for phrase in COMPUTE_PHRASES)
+    is_choice = choices >= 3
+    is_word_problem = (
+        not is_choice
+        and code_lines == 0
+        and "```" not in window
+        and window.count("\n") <= WORD_PROBLEM_MAX_LINES
+        and len(numbers) + len(hits & QUANTITY_WORDS) >= 2
+        and ("?" in window or compute_request)
+        and not hits & NOT_A_CALCULATION
+    )
     values = (
         1.0,
         math.log1p(tokens) / 10.0,
@@ -184,9 +225,9 @@ def extract(text: str, tokens: int) -> Features:
         1.0 if (hits & LOOKUP and word_count <= 12) else 0.0,
         1.0 if (hits & GREETING and word_count <= 6) else 0.0,
         min(1.0, non_ascii / max(1, len(window)) * 3.0),
-        1.0 if choices >= 3 else 0.0,
+        1.0 if is_choice else 0.0,
         1.0 if (hits & CODE_VERBS and hits & CODE_NOUNS) else 0.0,
-        1.0 if (hits & COMPUTE or any(phrase in low for phrase in COMPUTE_PHRASES)) else 0.0,
+        1.0 if compute_request else 0.0,
         1.0 if any(phrase in low for phrase in ROLE_PHRASES) else 0.0,
         1.0 if hits & ADVICE else 0.0,
         1.0 if hits & WRITING else 0.0,
@@ -194,5 +235,34 @@ def extract(text: str, tokens: int) -> Features:
         1.0 if (hits & EXPLAIN or any(phrase in low for phrase in EXPLAIN_PHRASES)) else 0.0,
         _saturate(len(_ACRONYM.findall(window)), 2.0),
         _saturate(len(hits & SCIENCE), 2.0),
+        1.0 if tokens <= SHORT_MESSAGE_TOKENS else 0.0,
+        *_word_problem(window, hits, numbers, is_word_problem),
+        *_choice_question(window, words, numbers, is_choice),
     )
     return Features(values=values, numbers=len(numbers), code_lines=code_lines, follow_up=follow_up)
+
+
+def _word_problem(window: str, hits: set[str], numbers: set[str], present: bool) -> tuple[float, ...]:
+    """How many steps a word problem takes: fractions, entities, clauses, comparisons (decimal prices: few)."""
+    if not present:
+        return (0.0,) * 6
+    return (
+        1.0,
+        _saturate(len(_FRACTION.findall(window)) + len(hits & FRACTION_WORDS), 2.0),
+        _saturate(sum("." in number for number in numbers), 2.0),
+        _saturate(len(_CAPITALISED.findall(window)), 6.0),
+        _saturate(window.count(","), 6.0),
+        _saturate(len(hits & COMPARISONS), 3.0),
+    )
+
+
+def _choice_question(window: str, words: list[str], numbers: set[str], present: bool) -> tuple[float, ...]:
+    """What sets a hard multiple-choice question apart: negations ("which is NOT"), numeric options."""
+    if not present:
+        return (0.0,) * 3
+    digits = sum(map(window.count, "0123456789"))
+    return (
+        _saturate(sum(word in NEGATIONS for word in words), 2.0),
+        min(1.0, 5.0 * digits / len(window)),
+        _saturate(sum("." in number for number in numbers), 2.0),
+    )

@@ -3,43 +3,53 @@
 from __future__ import annotations
 
 # score = sigmoid(WEIGHTS · features)
-RIDGE_STRENGTH = 0.01
+RIDGE_STRENGTH = 0.03
 """Pull toward the prior, chosen by cross-validation; `fit_weights.py --check` reuses it."""
 
 WEIGHTS: tuple[float, ...] = (
-    -2.26736,  # bias
-    +5.84459,  # length
-    -1.36032,  # lines
-    +0.00000,  # code_block
+    -1.01773,  # bias
+    +2.11584,  # length
+    -0.42433,  # lines
+    +0.24755,  # code_block
     +0.00000,  # code_lines
-    +1.63847,  # programming
-    +0.61221,  # error_trace
+    +1.75030,  # programming
+    +0.53393,  # error_trace
     +0.00000,  # math_words
     +0.00000,  # math_symbols
-    +0.20117,  # numbers
+    +0.00354,  # numbers
     +0.00000,  # proof
-    -0.57754,  # reasoning
+    -0.29578,  # reasoning
     +0.00000,  # planning
-    +3.07388,  # puzzle
-    -1.78029,  # step_by_step
-    +0.36241,  # constraints
-    +0.38912,  # list_items
-    +0.20106,  # questions
+    +2.45734,  # puzzle
+    -1.17591,  # step_by_step
+    +0.25768,  # constraints
+    +0.28357,  # list_items
+    -0.17571,  # questions
     -0.00000,  # creative
     -0.00000,  # rewrite
-    -1.57139,  # lookup
-    -3.45225,  # greeting
-    -0.22337,  # non_english
-    -1.94769,  # choices
+    -1.44951,  # lookup
+    -3.01006,  # greeting
+    +0.02365,  # non_english
+    -1.71224,  # choices
     +0.00000,  # code_request
     +0.00000,  # compute_request
-    -1.08744,  # role_play
-    -2.36472,  # advice
-    -0.54509,  # writing
-    +0.00000,  # long_numbers
-    -0.60400,  # explain
-    +2.24451,  # technical_terms
-    +0.95567,  # science
+    -0.79976,  # role_play
+    -1.75261,  # advice
+    -0.41450,  # writing
+    +0.52080,  # long_numbers
+    -0.41259,  # explain
+    +1.86399,  # technical_terms
+    +1.26853,  # science
+    -0.85199,  # short_message
+    -1.39181,  # word_problem
+    +2.46002,  # word_problem_fractions
+    -3.50841,  # word_problem_decimals
+    +2.00751,  # word_problem_names
+    +3.56112,  # word_problem_clauses
+    +0.55232,  # word_problem_comparisons
+    +1.46896,  # choice_negation
+    -0.94575,  # choice_digits
+    -1.11926,  # choice_decimals
 )
 
 # each feature's mean over the dev prompts: reasons quote what sets a message apart from these
@@ -77,112 +87,122 @@ TYPICAL: tuple[float, ...] = (
     0.14475,  # explain
     0.13636,  # technical_terms
     0.03715,  # science
+    0.05347,  # short_message
+    0.29709,  # word_problem
+    0.02945,  # word_problem_fractions
+    0.01561,  # word_problem_decimals
+    0.15071,  # word_problem_names
+    0.06403,  # word_problem_clauses
+    0.04598,  # word_problem_comparisons
+    0.06063,  # choice_negation
+    0.01855,  # choice_digits
+    0.00881,  # choice_decimals
 )
 
 # the dev prompts' scores at each percentile (0, 1, ... 100): what the thrift-quality dial calibrates on
 SCORE_PERCENTILES: tuple[float, ...] = (
-    0.00475,
-    0.04273,
-    0.06062,
-    0.07517,
-    0.08306,
-    0.08767,
-    0.09186,
-    0.09657,
-    0.09983,
-    0.10456,
-    0.11054,
-    0.11579,
-    0.12231,
-    0.13000,
-    0.13769,
-    0.14595,
-    0.15300,
-    0.16469,
-    0.17691,
-    0.19179,
-    0.20196,
-    0.21450,
-    0.23180,
-    0.24592,
-    0.25828,
-    0.28342,
-    0.29664,
-    0.30627,
-    0.31562,
-    0.32328,
-    0.33529,
-    0.35173,
-    0.36479,
-    0.38103,
-    0.39837,
-    0.40593,
-    0.41671,
-    0.43104,
-    0.44152,
-    0.45565,
-    0.47049,
-    0.47933,
-    0.48767,
-    0.49221,
-    0.49896,
-    0.50509,
-    0.51098,
-    0.51689,
-    0.52069,
-    0.52576,
-    0.53424,
-    0.53831,
-    0.54499,
-    0.54715,
-    0.55204,
-    0.55495,
-    0.56016,
-    0.56314,
-    0.56639,
-    0.57225,
-    0.57707,
-    0.58175,
-    0.58545,
-    0.59130,
-    0.59690,
-    0.60300,
-    0.60966,
-    0.61444,
-    0.61956,
-    0.62541,
-    0.63149,
-    0.64195,
-    0.64901,
-    0.65557,
-    0.66208,
-    0.67560,
-    0.68100,
-    0.69176,
-    0.69979,
-    0.71274,
-    0.72264,
-    0.73223,
-    0.75833,
-    0.76151,
-    0.77627,
-    0.79714,
-    0.80627,
-    0.81404,
-    0.82615,
-    0.83344,
-    0.85302,
-    0.87571,
-    0.89258,
-    0.90630,
-    0.92408,
-    0.94382,
-    0.95859,
-    0.96656,
-    0.96891,
-    0.97665,
-    0.99895,
+    0.01323,
+    0.05216,
+    0.06752,
+    0.07518,
+    0.08452,
+    0.09516,
+    0.10463,
+    0.10937,
+    0.11319,
+    0.11668,
+    0.11951,
+    0.12296,
+    0.12744,
+    0.13307,
+    0.14375,
+    0.15263,
+    0.17242,
+    0.18081,
+    0.19458,
+    0.20330,
+    0.20747,
+    0.21921,
+    0.22941,
+    0.23838,
+    0.25046,
+    0.26053,
+    0.27613,
+    0.28980,
+    0.29669,
+    0.31078,
+    0.31591,
+    0.33001,
+    0.33614,
+    0.34183,
+    0.35194,
+    0.35569,
+    0.36955,
+    0.37893,
+    0.38359,
+    0.39477,
+    0.40450,
+    0.41781,
+    0.42652,
+    0.43382,
+    0.44504,
+    0.45270,
+    0.45905,
+    0.46535,
+    0.47139,
+    0.47633,
+    0.48328,
+    0.49660,
+    0.50264,
+    0.51249,
+    0.52091,
+    0.52929,
+    0.53519,
+    0.54256,
+    0.55447,
+    0.56866,
+    0.58137,
+    0.58912,
+    0.59694,
+    0.60706,
+    0.61692,
+    0.62313,
+    0.63562,
+    0.64695,
+    0.65873,
+    0.66691,
+    0.67100,
+    0.67833,
+    0.68526,
+    0.69051,
+    0.70029,
+    0.70854,
+    0.71911,
+    0.73352,
+    0.74074,
+    0.75212,
+    0.75818,
+    0.76738,
+    0.77304,
+    0.78301,
+    0.79435,
+    0.80977,
+    0.81723,
+    0.83645,
+    0.84900,
+    0.86418,
+    0.87197,
+    0.87941,
+    0.89201,
+    0.90500,
+    0.91473,
+    0.92586,
+    0.94263,
+    0.95121,
+    0.96570,
+    0.98513,
+    0.99792,
 )
 
 # score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)
-TIER_THRESHOLDS: tuple[float, ...] = (0.2020, 0.5051, 0.6315, 0.8261)
+TIER_THRESHOLDS: tuple[float, ...] = (0.2075, 0.4527, 0.6710, 0.8490)
