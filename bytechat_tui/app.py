@@ -145,10 +145,11 @@ class ByteChatApp(App[None], inherit_bindings=False):
         self.run_worker(self._prepare_first_answer, thread=True, group="warm-up")
 
     def _prepare_first_answer(self) -> None:
-        # The HTTP client (httpx and a TLS context) and the protocol code cost over 100 ms between
-        # them: paid here, they delay neither the first screen nor the first answer.
+        # The HTTP client (httpx and a TLS context), the protocol code and the Markdown widget cost
+        # over 150 ms between them: paid here, they delay neither the first screen nor the first answer.
         self.http.get()
         importlib.import_module("bytechat_tui.providers.client")
+        importlib.import_module("bytechat_tui.ui.widgets.answer_part")
 
     async def on_unmount(self) -> None:
         # The chat's answers were cancelled with its screen: each record ends what it heard.

@@ -62,7 +62,8 @@ def last_word(screen: str) -> int:
 
 
 def flat(screen: str) -> str:
-    return " ".join(screen.split())
+    """The screen's words in reading order, without the answer's left border (a wrapped line's halves join)."""
+    return " ".join(screen.replace("▌", " ").split())
 
 
 def test_a_killed_chat_keeps_the_message_and_the_answer_up_to_half_a_second_before_the_kill() -> None:

@@ -112,7 +112,7 @@ def _label(name: str, features: Features, tokens: int) -> str:
     if name == "code_lines":
         return f"{features.code_lines} lines of code"
     if name == "numbers":
-        return f"{features.numbers} numbers"
+        return "1 number" if features.numbers == 1 else f"{features.numbers} numbers"
     return _LABELS[name]
 
 

@@ -7,9 +7,9 @@ go of the newest when the window would pass `MAX_MOUNTED`); reaching the bottom 
 is not at the end does the reverse. An exchange still waiting or streaming is never unmounted, so
 its widgets are there to stream into. Escalations are shown right under the answer they re-ask.
 
-The log follows the end as answers stream (`anchor()`), until the user scrolls up. `reveal()`
-(a search result) mounts the window around one exchange instead, scrolls it to the top of the view
-and marks it found.
+The log follows the end as answers stream (`anchor()`), until the user scrolls up; scrolling
+unfolds what a long answer folded meanwhile (`Answer.unfold_parts`). `reveal()` (a search result)
+mounts the window around one exchange instead, scrolls it to the top of the view and marks it found.
 """
 
 from __future__ import annotations
@@ -141,6 +141,10 @@ class ChatLog(VerticalScroll, can_focus=False):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
+        # Parts of a long answer folded while it streamed unfold a screen before they come into view.
+        margin = self.app.size.height
+        for answer in self.answers:
+            answer.unfold_parts(round(new_value) - margin, round(new_value) + self.size.height + margin)
         if self._moving_window or round(old_value) == round(new_value):
             return
         if new_value <= 0 < self.start:
