@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 
-PROMPTS = ("hello there", "prove that sqrt(2) is irrational")
+PROMPTS = ("hello there", "prove in detail that the square root of 2 is irrational")
 """Two short answers from two different bots, so two routing lines fit one screen."""
 
 
