@@ -472,10 +472,15 @@ def test_export_from_the_palette_writes_what_bytechat_export_writes(
 # --- Keys and the palette ----------------------------------------------------------------------------
 
 
-def test_the_history_keys_are_remappable_toggle_their_screen_and_switch_between_them() -> None:
+def remap(keybindings: str) -> None:
+    """A config.toml whose [keybindings] table holds `keybindings`."""
     config = Path(os.environ["BYTECHAT_CONFIG_DIR"])
     config.mkdir(parents=True)
-    (config / "config.toml").write_text('[keybindings]\nconversations = "f9"\n')
+    (config / "config.toml").write_text(f"[keybindings]\n{keybindings}\n")
+
+
+def test_the_history_keys_are_remappable_toggle_their_screen_and_switch_between_them() -> None:
+    remap('conversations = "f9"')
 
     async def scenario() -> None:
         async with demo_app() as (app, pilot):
@@ -509,9 +514,7 @@ def test_the_history_keys_are_remappable_toggle_their_screen_and_switch_between_
 
 
 def test_the_conversation_list_keys_are_remappable_and_its_hint_shows_the_new_keys() -> None:
-    config = Path(os.environ["BYTECHAT_CONFIG_DIR"])
-    config.mkdir(parents=True)
-    (config / "config.toml").write_text('[keybindings]\nconversation_rename = "e"\nsavings_span = "s"\n')
+    remap('conversation_rename = "e"\nsavings_span = "s"')
 
     async def scenario() -> None:
         async with demo_app() as (app, pilot):
