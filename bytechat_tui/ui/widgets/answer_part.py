@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
-from textual.widget import Widget
+from textual.await_complete import AwaitComplete
+from textual.widget import MountError, Widget
 from textual.widgets import Markdown
 
 PART_SIZE = 2000
@@ -58,6 +59,18 @@ class AnswerPart(Markdown):
 
     def compose(self) -> ComposeResult:
         yield Widget(classes="answer-part--fixed")
+
+    def append(self, markdown: str) -> AwaitComplete:
+        return AwaitComplete(self._append_while_shown(markdown))
+
+    async def _append_while_shown(self, markdown: str) -> None:
+        try:
+            await super().append(markdown)
+        except MountError:
+            # The app quit while the stream's last append ran (it is shielded from the stream's
+            # cancel): the part is gone, and so is anyone who could read the text.
+            if self.is_attached:
+                raise
 
     @property
     def folded(self) -> bool:
