@@ -14,8 +14,9 @@
     demo server counts tokens with tiktoken's cl100k table, ~40 MB, which a real room never loads).
 (d) A --tokens answer streamed at --rate tokens/s by a server in this script (OpenAI chat SSE, one
     token per event, as the demo server paces them) to `bytechat --room bench`: how long after
-    the last event the screen shows the last token and the routing line, and the app's CPU time
-    during the stream as a share of one core (/proc/<pid>/stat utime+stime over wall time).
+    the last event the screen shows the last token and the routing line, the app's CPU time
+    during the stream as a share of one core (/proc/<pid>/stat utime+stime over wall time), and
+    how often the screen changed meanwhile (an app can spend less by showing the answer less often).
 (e) In-process with Pilot (headless, 120x40): opening a chat screen on a conversation of
     --messages messages (half user messages, half demo answers with code and tables), how many
     widgets that mounts, revealing older ones by scrolling to the top, and a key echoing in the input.
@@ -242,6 +243,7 @@ def flat_screen(shown: Terminal) -> str:
 
 
 LAST_WORDS = "That is the end of the benchmark answer: zebra-quokka-final."
+UPDATE_POLL_S = 0.025
 
 
 def long_answer(tokens: int) -> str:
@@ -409,13 +411,20 @@ def bench_stream(tokens: int, rate: float) -> None:
         if not server.started.wait(30):
             raise RuntimeError(f"the app never asked the server; its screen:\n{shown.screen()}")
         cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
-        fifths: list[tuple[float, float]] = []
+        deadline = wall_start + tokens / rate * 3 + 30
         # The share in each fifth of the stream too: a cost that grows with the answer shows here.
-        for fifth in range(1, 6):
-            if server.finished.wait(max(0.0, wall_start + fifth * tokens / rate / 5 - time.monotonic())):
-                break
-            fifths.append((time.monotonic(), cpu_seconds(pid)))
-        server.finished.wait(tokens / rate * 3 + 30)
+        fifth_ends = [wall_start + fifth * tokens / rate / 5 for fifth in range(1, 6)]
+        fifths: list[tuple[float, float]] = []
+        # And how often the screen changed: an app may spend less by showing the answer less often.
+        updates, seen = 0, shown.screen()
+        while not server.finished.wait(UPDATE_POLL_S):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the stream never ended; the app's screen:\n{shown.screen()}")
+            if fifth_ends and time.monotonic() >= fifth_ends[0]:
+                fifth_ends.pop(0)
+                fifths.append((time.monotonic(), cpu_seconds(pid)))
+            if (screen := shown.screen()) != seen:
+                updates, seen = updates + 1, screen
         cpu_end, wall_end = cpu_seconds(pid), time.monotonic()
         shown_at = wait_for_all(shown, (LAST_WORDS.split()[-1], "tok ·"), poll=0.005)
         after = memory(pid)
@@ -430,6 +439,8 @@ def bench_stream(tokens: int, rate: float) -> None:
     marks = [(wall_start, cpu_start), *fifths, (wall_end, cpu_end)]
     by_fifth = ", ".join(f"{(cb - ca) / (wb - wa):.0%}" for (wa, ca), (wb, cb) in zip(marks, marks[1:]))
     print(f"    CPU in each fifth of the stream        {by_fifth}")
+    print(f"    screen updates while streaming        {updates:6d}, one every {(wall_end - wall_start) / max(updates, 1) * 1000:.0f} ms"
+          f" (the screen sampled every {UPDATE_POLL_S * 1000:.0f} ms)")  # fmt: skip
     print(f"    memory after it: peak {after.peak_mb:.1f} MB, resident {after.resident_mb:.1f} MB")
 
 
