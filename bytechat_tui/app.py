@@ -16,6 +16,7 @@ after one notice saying so.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -142,6 +143,12 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     def _warm_up(self) -> None:
         """Once the first screen is drawn, make in a thread what the first answer will need."""
+        if not gc.isenabled():
+            # `bytechat` started with the collector off: what start-up made lives as long as the
+            # app, so it is frozen out of every later collection, which then walks far fewer objects.
+            gc.collect()
+            gc.freeze()
+            gc.enable()
         self.run_worker(self._prepare_first_answer, thread=True, group="warm-up")
 
     def _prepare_first_answer(self) -> None:

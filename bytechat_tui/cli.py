@@ -8,6 +8,7 @@ paying for Textual, httpx or the keyring's backend discovery.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -109,22 +110,29 @@ def launch(demo: bool = False, room: str | None = None) -> int:
     demo` when the config has no room of that name) the app starts the demo server in its own event
     loop and opens the demo room.
     """
-    from bytechat_tui.config import load_config
-    from bytechat_tui.demo import DEMO_ROOM_NAME
-    from bytechat_tui.room import Room, load_room
+    # Until the first screen is drawn, the cyclic garbage collector would only walk the thousands of
+    # objects the imports make and keep (about a tenth of the start-up time); the app turns it back
+    # on once that screen is up.
+    gc.disable()
+    try:
+        from bytechat_tui.config import load_config
+        from bytechat_tui.demo import DEMO_ROOM_NAME
+        from bytechat_tui.room import Room, load_room
 
-    opened: Room | None = None
-    if room == DEMO_ROOM_NAME and room not in load_config().rooms:
-        demo = True
-    elif room is not None:
-        opened = load_room(room)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError(
-            "the chat needs a terminal, and standard input or output is not one; "
-            'from a script or a pipe, use `bytechat ask "..."`'
-        )
-    from bytechat_tui.app import ByteChatApp
+        opened: Room | None = None
+        if room == DEMO_ROOM_NAME and room not in load_config().rooms:
+            demo = True
+        elif room is not None:
+            opened = load_room(room)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UserError(
+                "the chat needs a terminal, and standard input or output is not one; "
+                'from a script or a pipe, use `bytechat ask "..."`'
+            )
+        from bytechat_tui.app import ByteChatApp
 
-    app = ByteChatApp(opened, demo=demo)
-    app.run()
-    return app.return_code or 0
+        app = ByteChatApp(opened, demo=demo)
+        app.run()
+        return app.return_code or 0
+    finally:
+        gc.enable()  # after a refusal above, or an app that ended before its first screen
