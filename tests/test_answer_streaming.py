@@ -3,11 +3,14 @@
 The answer streams through the real client from a loopback server that pauses between events, so
 the app flushes many times, at places that fall inside words, code, lists and tables; a long one
 is shown in several Markdown parts, some folded while the log follows the stream (see
-`bytechat_tui/ui/widgets/answer.py`). What a person sees must not tell.
+`bytechat_tui/ui/widgets/answer.py`). What a person sees must not tell. Also here: where a part may
+begin, how often the stream is fed (`StreamPace`), and what keeps streaming cheap (lazy imports,
+the garbage collector's setting).
 """
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,11 +19,21 @@ from pathlib import Path
 import pytest
 from loopback import LoopbackServer, Pause, loopback  # noqa: F401 - `loopback` is a fixture
 from loopback import Reply as Served
-from test_chat_screen import answered, chat_over, loopback_room, run, screen_text, send, sse_answer, wait_until
-from textual.app import App
+from test_chat_screen import (
+    ChatHarness,
+    answered,
+    chat_over,
+    loopback_room,
+    run,
+    screen_text,
+    send,
+    sse_answer,
+    wait_until,
+)
 from textual.pilot import Pilot
 
 from bytechat_tui.text_safety import neutralise
+from bytechat_tui.ui.collector import YOUNG_THRESHOLD, collect_young_less_often
 from bytechat_tui.ui.stream_pace import BUDGET, LONGEST, SHORTEST, StreamPace
 from bytechat_tui.ui.widgets.answer_part import PART_SIZE, AnswerPart, next_part_start
 
@@ -57,9 +70,9 @@ def pieces(text: str, size: int) -> list[str]:
     return [text[start : start + size] for start in range(0, len(text), size)]
 
 
-async def log_screens(pilot: Pilot[None], app: App[None]) -> list[list[str]]:
+async def log_screens(pilot: Pilot[None], app: ChatHarness) -> list[list[str]]:
     """The chat log as shown, scrolled from the top to the end, a little less than a screen at a time."""
-    log = app.chat.chat_log  # type: ignore[attr-defined]
+    log = app.chat.chat_log
     screens = []
     for y in [*range(0, log.max_scroll_y, log.size.height - 3), log.max_scroll_y]:
         log.scroll_to(y=y, animate=False)
@@ -83,7 +96,7 @@ def test_a_long_streamed_answer_reads_as_the_same_answer_shown_whole(loopback: L
             [streamed] = app.chat.chat_log.answers
             assert exchange.answer == text and streamed.shown_text == text
             parts = list(streamed.query(AnswerPart))
-            assert len(parts) >= len(text) // PART_SIZE >= 2
+            assert len(parts) >= 2 and all(len(part.source) >= PART_SIZE for part in parts[:-1])
             # Parts well above the end were folded while the log followed the stream.
             assert parts[0].folded and not parts[-1].folded
             seen_streamed = await log_screens(pilot, app)
@@ -93,10 +106,9 @@ def test_a_long_streamed_answer_reads_as_the_same_answer_shown_whole(loopback: L
             app.chat.chat_log.load(app.conversation.exchanges)
 
             def shown_whole() -> bool:
-                parts = [part for answer in app.chat.chat_log.answers for part in answer.query(AnswerPart)]
-                return len(parts) == 1 and parts[0] not in seen_parts and len(parts[0].children) > 80
+                shown = [part for answer in app.chat.chat_log.answers for part in answer.query(AnswerPart)]
+                return len(shown) == 1 and shown[0] not in parts and len(shown[0].children) > 80
 
-            seen_parts = parts
             await wait_until(pilot, shown_whole, "the answer was shown whole")
             await pilot.pause()
             seen_whole = await log_screens(pilot, app)
@@ -108,10 +120,11 @@ def test_a_long_streamed_answer_reads_as_the_same_answer_shown_whole(loopback: L
 
 
 def test_a_control_sequence_split_across_flushes_never_shows_and_the_text_ends_right(loopback: LoopbackServer) -> None:
-    # Each piece is flushed on its own: the OSC 52 clipboard write's introducer, its payload and its
-    # terminator arrive in three flushes, a colour in two.
+    # Each piece is flushed on its own (the pauses are longer than any interval between flushes): the
+    # OSC 52 clipboard write's introducer, its payload and its terminator arrive in three flushes, a
+    # colour in two.
     deltas = ["Plain start.", "\x1b", "]52;c;cHduZWQ=", "\x07 middle \x1b[3", "1mred\x1b[0m end"]
-    loopback.queue(paced(sse_answer(*deltas), pause=0.15, every=1))
+    loopback.queue(paced(sse_answer(*deltas), pause=LONGEST + 0.1, every=1))
 
     async def scenario() -> None:
         async with chat_over(loopback_room(loopback)) as (app, pilot):
@@ -197,3 +210,17 @@ def test_the_chat_screen_imports_without_markdown_which_comes_with_the_first_ans
     repo = Path(__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_young_generation_is_collected_less_often_but_never_more_often_nor_when_collection_is_off() -> None:
+    before = gc.get_threshold()
+    try:
+        for start, after in [((700, 10, 10), (YOUNG_THRESHOLD, 10, 10)), ((50_000, 5, 5), (50_000, 5, 5))]:
+            gc.set_threshold(*start)
+            collect_young_less_often()
+            assert gc.get_threshold() == after
+        gc.set_threshold(0, 10, 10)
+        collect_young_less_often()
+        assert gc.get_threshold() == (0, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -32,6 +32,7 @@ from bytechat_tui.room import Room
 from bytechat_tui.routing.router import Route
 from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.text_safety import neutralise
+from bytechat_tui.ui.collector import collect_young_less_often
 from bytechat_tui.ui.widgets.answer import Answer, last_code_block
 from bytechat_tui.ui.widgets.chat_log import OPENING_WINDOW, ChatLog
 from bytechat_tui.ui.widgets.prompt_input import LARGE_PASTE_CHARACTERS, PromptInput
@@ -166,6 +167,7 @@ class ChatScreen(Screen[None]):
 
     @work(exclusive=True, group="answer")
     async def _answer(self, exchange: Exchange) -> None:
+        collect_young_less_often()
         await self.conversation.run(exchange, self._changed)
 
     def _changed(self, exchange: Exchange, event: Event | None) -> None:
