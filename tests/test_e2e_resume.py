@@ -10,7 +10,6 @@ without tmux (a failure under CI, where `BYTECHAT_REQUIRE_SYSTEM_TESTS=1`).
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_system
-from tmux import Terminal, terminal, tmux_available
+from tmux import bytechat_env, Terminal, terminal, tmux_available
 
 from bytechat_tui.conversation import ExchangeState
 from bytechat_tui.storage import History
@@ -43,13 +42,7 @@ def needs_tmux() -> None:
 @contextmanager
 def demo() -> Iterator[Terminal]:
     """`bytechat --demo` in a 120x40 terminal with the test's dirs, once its first screen is drawn."""
-    env = {
-        "BYTECHAT_CONFIG_DIR": os.environ["BYTECHAT_CONFIG_DIR"],
-        "BYTECHAT_DATA_DIR": os.environ["BYTECHAT_DATA_DIR"],
-        "BYTECHAT_OFFLINE": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
-    with terminal([*BYTECHAT, "--demo"], env=env, width=120, height=40) as shown:
+    with terminal([*BYTECHAT, "--demo"], env=bytechat_env(), width=120, height=40) as shown:
         shown.wait_for("Message the room", seconds=STARTUP_S)
         yield shown
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_system
-from tmux import Cell, Terminal, terminal, tmux_available
+from tmux import bytechat_env, Cell, Terminal, terminal, tmux_available
 
 _SCRIPT = Path(sys.executable).with_name("bytechat")
 BYTECHAT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "bytechat_tui"]
@@ -48,13 +48,7 @@ def demo(tmp_path: Path) -> Iterator[Terminal]:
     first screen is drawn."""
     if not tmux_available():
         require_system("tmux is not installed")
-    env = {
-        "BYTECHAT_CONFIG_DIR": os.environ["BYTECHAT_CONFIG_DIR"],
-        "BYTECHAT_DATA_DIR": os.environ["BYTECHAT_DATA_DIR"],
-        "BYTECHAT_OFFLINE": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-    }
-    with terminal([*BYTECHAT, "--demo"], env=env, width=120, height=40) as shown:
+    with terminal([*BYTECHAT, "--demo"], env=bytechat_env(), width=120, height=40) as shown:
         shown.wait_for("room demo", seconds=STARTUP)
         shown.wait_for("Message the room", seconds=STARTUP)
         yield shown

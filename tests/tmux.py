@@ -182,6 +182,17 @@ class Terminal:
         return self._tmux("display-message", "-p", "-t", self.session, format).stdout.strip()
 
 
+def bytechat_env() -> dict[str, str]:
+    """What `bytechat` needs in a test's terminal: the test's own config and data dirs, offline, no
+    OS keyring."""
+    return {
+        "BYTECHAT_CONFIG_DIR": os.environ["BYTECHAT_CONFIG_DIR"],
+        "BYTECHAT_DATA_DIR": os.environ["BYTECHAT_DATA_DIR"],
+        "BYTECHAT_OFFLINE": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+
 def tmux_available() -> bool:
     return shutil.which("tmux") is not None
 
