@@ -16,6 +16,8 @@ def test_scores_are_probabilities_and_tiers_follow_them() -> None:
         assert 0.0 <= assessment.score <= 1.0
         assert assessment.needed_tier == tier_for(assessment.score)
     assert [tier_for(s) for s in (0.0, 1.0)] == [1, 5]
+    assert [tier_for(s) for s in (0, 1)] == [1, 5]  # an int score compares as a number too
+    assert tier_for(0.5, (0.1, 0.5, 0.9, 0.95)) == 3  # a score on a threshold reaches its tier
 
 
 def test_small_talk_is_easy_and_a_code_request_is_hard() -> None:

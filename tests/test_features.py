@@ -61,3 +61,19 @@ def test_a_negated_multiple_choice_question_is_marked() -> None:
 def test_short_requests_are_marked_as_short() -> None:
     assert named("fix this code: print 'hi'")["short_message"] == 1.0
     assert named(WORD_PROBLEM)["short_message"] == 0.0
+def test_phrases_count_only_as_whole_words() -> None:
+    assert named("Act as a travel agent and plan my week in Rome.")["role_play"] == 1.0
+    assert named("Let's role-play: you are a pirate captain.")["role_play"] == 1.0
+    # "contract as" holds "act as", "improbability" holds "probability": neither is the phrase.
+    assert named("Read the contract as a lawyer would and list the risks.")["role_play"] == 0.0
+    assert named("How many ways can 5 people sit at a round table?")["compute_request"] == 1.0
+    assert named("Show me the improbability drive from the novel.")["compute_request"] == 0.0
+
+
+def test_keywords_are_found_next_to_punctuation_digits_and_other_scripts() -> None:
+    # The word scan runs over bytes: anything that is not a letter (or ' + #) separates words.
+    assert named("(python)")["programming"] > 0
+    assert named("2x python,sql;bash")["programming"] > named("2x python")["programming"] > 0
+    assert named("日本語でpythonの質問")["programming"] > 0
+    assert named("C++ or C#?")["programming"] > 0
+    assert named("A. I do not\nB. no\nC. yes\nD. isn't\nWhich?")["choice_negation"] > 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import ge, mul
 from dataclasses import dataclass
 
 from bytechat_tui.routing.features import NAMES, Features, extract
@@ -121,13 +123,17 @@ def _size(tokens: int) -> str:
 
 
 def tier_for(score: float, thresholds: tuple[float, ...] = TIER_THRESHOLDS) -> int:
-    return 1 + sum(score >= threshold for threshold in thresholds)
+    return 1 + sum(map(ge, repeat(score), thresholds))
 
 
 def _score(features: Features, shift: float = 0.0) -> float:
     """sigmoid(weights · features + shift); `shift` is what the escalation memory adds."""
-    logit = sum(weight * value for weight, value in zip(WEIGHTS, features.values)) + shift
+    logit = sum(map(mul, WEIGHTS, features.values)) + shift
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+_REASON_ROWS = tuple(zip(NAMES[1:], WEIGHTS[1:], TYPICAL[1:]))
+"""(name, weight, typical) per feature, in `Features.values` order; the bias is never a reason."""
 
 
 def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
@@ -137,11 +143,14 @@ def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
     tier 1, what made the message easy.
     """
     direction = 1.0 if tier >= 2 else -1.0
+    # Only the few features present in the message are looked at in Python; the rest are skipped in C.
+    values = features.values[1:]
+    present = compress(zip(_REASON_ROWS, values), map(_PRESENT.__lt__, values))
     pushes = sorted(
         (
             (push, name)
-            for name, weight, value, typical in zip(NAMES[1:], WEIGHTS[1:], features.values[1:], TYPICAL[1:])
-            if value > _PRESENT and (push := direction * weight * (value - typical)) > 0
+            for (name, weight, typical), value in present
+            if (push := direction * weight * (value - typical)) > 0
         ),
         reverse=True,
     )
@@ -152,25 +161,34 @@ def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-_AT = {name: index for index, name in enumerate(NAMES)}
-"""Position of each feature in `Features.values`: read directly, a dict per message costs ~1.5 µs."""
+def _at(*names: str) -> tuple[int, ...]:
+    """Positions of features in `Features.values`: read directly, a dict per message costs ~1.5 µs."""
+    return tuple(NAMES.index(name) for name in names)
 
 
-def _has(values: tuple[float, ...], *names: str) -> bool:
-    return any(values[_AT[name]] for name in names)
+def _has(values: tuple[float, ...], positions: tuple[int, ...]) -> bool:
+    return any(map(values.__getitem__, positions))
+
+
+_GREETING = _at("greeting")
+_REWRITE = _at("rewrite")
+_LOOKUP = _at("lookup")
+_LONG_ANSWER = _at("code_request", "code_block", "creative", "writing")
+_WORKED_ANSWER = _at("proof", "compute_request", "step_by_step")
+_CODE_WORK = _at("code_request", "code_block", "error_trace")
 
 
 def _expected_output(values: tuple[float, ...], message_tokens: int) -> int:
     """A typical answer length for this kind of message: only used to estimate cost."""
-    if _has(values, "greeting"):
+    if _has(values, _GREETING):
         return 40
-    if _has(values, "rewrite"):
+    if _has(values, _REWRITE):
         return min(4000, max(60, int(message_tokens * 1.1)))
-    if _has(values, "lookup"):
+    if _has(values, _LOOKUP):
         return 150
-    if _has(values, "code_request", "code_block", "creative", "writing"):
+    if _has(values, _LONG_ANSWER):
         return 700
-    if _has(values, "proof", "compute_request", "step_by_step"):
+    if _has(values, _WORKED_ANSWER):
         return 500
     return 350
 
@@ -235,7 +253,7 @@ def assess(
 
     tags: set[str] = set()
     # The catalog tags models that are strong at code; only real coding work needs one.
-    if needed_tier >= CODE_TAG_TIER and _has(features.values, "code_request", "code_block", "error_trace"):
+    if needed_tier >= CODE_TAG_TIER and _has(features.values, _CODE_WORK):
         tags.add("code")
     if input_tokens > LONG_CONTEXT_TOKENS:
         tags.add("long-context")

@@ -16,8 +16,13 @@ TAIL = 1000
 WINDOW = HEAD + TAIL
 """Only the start and the end of a long message are read: that is where people put the request."""
 
-_WORD = re.compile(r"[a-z][a-z'+#]*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_WORD_BYTES = bytes(byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz'+#" else 0x20 for byte in range(256))
+"""Every byte that cannot be part of a word becomes a space: `translate` + `split` is the word scan.
+Three times faster than a regular expression; UTF-8 bytes of other scripts become spaces too."""
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+"""ASCII digits only: `\\d` tests every character against Unicode's digit table, a third slower."""
+_NOT_DIGITS = bytes(byte for byte in range(256) if not 0x30 <= byte <= 0x39)
+"""Deleting every other byte leaves the digits: their count, and whether to look for numbers at all."""
 _MATH_SYMBOL = re.compile(r"[=+^*/<>√∫∑π≤≥$]")
 """A character class alone, with `\\frac` counted apart: an alternation makes the scan twice as slow."""
 _FRACTION = re.compile(r"\d/\d")
@@ -36,8 +41,25 @@ _CODE_LINE = re.compile(
 )
 
 
-def _words(*groups: str) -> frozenset[str]:
-    return frozenset(word for group in groups for word in group.split())
+def _words(*groups: str) -> frozenset[bytes]:
+    """Keyword sets hold bytes: the message's words are scanned as bytes (see `_WORD_BYTES`)."""
+    return frozenset(word.encode() for group in groups for word in group.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """Phrases looked for in the lowered text, only once a message has one of their first words."""
+
+    heads: frozenset[bytes]
+    texts: tuple[str, ...]
+
+    def said_in(self, low: str, hits: frozenset[bytes]) -> bool:
+        return bool(hits & self.heads) and any(phrase in low for phrase in self.texts)
+
+
+def _phrases(*texts: str) -> _Phrases:
+    # "role-play" starts with the word "role": hyphens end words.
+    return _Phrases(frozenset(text.replace("-", " ").split()[0].encode() for text in texts), texts)
 
 
 PROGRAMMING = _words(
@@ -74,11 +96,11 @@ WRITING = _words("essay blog email letter article post speech outline cover desc
 CODE_VERBS = _words("write implement code create build fix debug refactor optimize optimise convert port")
 CODE_NOUNS = _words("code function script program class query regex module snippet api algorithm app game")
 COMPUTE = _words("calculate compute solve determine estimate find")
-COMPUTE_PHRASES = ("how many", "how much", "how long", "how far", "how often", "probability", "find the", "find all")
-ROLE_PHRASES = ("act as", "you are a", "you are an", "pretend", "imagine you", "roleplay", "role-play", "role play")
+COMPUTE_PHRASES = _phrases("how many", "how much", "how long", "how far", "how often", "probability", "find the", "find all")
+ROLE_PHRASES = _phrases("act as", "you are a", "you are an", "pretend", "imagine you", "roleplay", "role-play", "role play")
 LOOKUP = _words("who when where define definition meaning capital name list")
 EXPLAIN = _words("explain explanation describe overview introduction introduce eli5")
-EXPLAIN_PHRASES = ("what is", "what are", "tell me about", "how does", "how do ")
+EXPLAIN_PHRASES = _phrases("what is", "what are", "tell me about", "how does", "how do ")
 SCIENCE = _words(
     "physics chemistry chemical quantum molecule molecular reaction energy velocity acceleration force",
     "voltage current circuit resistance thermodynamics entropy electron proton mass gravity momentum",
@@ -95,6 +117,7 @@ _VOCABULARY = (
     PROGRAMMING | MATH | PROOF | REASONING | PLANNING | PUZZLE | CONSTRAINTS | CREATIVE | REWRITE | ADVICE
     | WRITING | CODE_VERBS | CODE_NOUNS | COMPUTE | LOOKUP | GREETING | FOLLOW_UP | EXPLAIN | SCIENCE
     | NUMBER_WORDS | FRACTION_WORDS | COMPARISONS | NEGATIONS
+    | COMPUTE_PHRASES.heads | ROLE_PHRASES.heads | EXPLAIN_PHRASES.heads
 )
 QUANTITY_WORDS = NUMBER_WORDS | FRACTION_WORDS
 NOT_A_CALCULATION = CREATIVE | WRITING | ADVICE
@@ -177,20 +200,22 @@ def _saturate(count: float, scale: float) -> float:
 def extract(text: str, tokens: int) -> Features:
     window = text if len(text) <= WINDOW else text[:HEAD] + "\n" + text[-TAIL:]
     low = window.lower()
+    encoded = window.encode("utf-8", "surrogatepass")
     # One pass against every keyword at once; the per-category tests below then only touch the few hits.
-    words = _WORD.findall(low)
-    hits = set(words) & _VOCABULARY
-    numbers = set(_NUMBER.findall(window))
+    words = encoded.lower().translate(_WORD_BYTES).split()
+    hits = _VOCABULARY.intersection(words)
+    digits = len(encoded.translate(None, _NOT_DIGITS))
+    numbers = set(_NUMBER.findall(window)) if digits else set()
     multi_line = "\n" in window
     # Line-anchored patterns only matter for text that has lines; most chat messages have one.
     code_lines = len(_CODE_LINE.findall(window)) if multi_line or ";" in window or "{" in window else 0
     list_items = len(_LIST_ITEM.findall(window)) if multi_line else 0
-    non_ascii = len(window.encode("utf-8", "surrogatepass")) - len(window)
+    non_ascii = len(encoded) - len(window)
     math_symbols = len(_MATH_SYMBOL.findall(window)) + window.count("\\frac")
     word_count = max(1, low.count(" ") + 1)
-    choices = sum(marker in low for marker in _CHOICE_MARKERS) if multi_line else 0
+    choices = sum(map(low.__contains__, _CHOICE_MARKERS)) if multi_line else 0
     follow_up = tokens <= 24 and (bool(hits & FOLLOW_UP) or low.startswith(("and ", "but ", "so ", "what about")))
-    compute_request = bool(hits & COMPUTE) or any(phrase in low for phrase in COMPUTE_PHRASES)
+    compute_request = bool(hits & COMPUTE) or COMPUTE_PHRASES.said_in(low, hits)
     is_choice = choices >= 3
     is_word_problem = (
         not is_choice
@@ -228,21 +253,21 @@ def extract(text: str, tokens: int) -> Features:
         1.0 if is_choice else 0.0,
         1.0 if (hits & CODE_VERBS and hits & CODE_NOUNS) else 0.0,
         1.0 if compute_request else 0.0,
-        1.0 if any(phrase in low for phrase in ROLE_PHRASES) else 0.0,
+        1.0 if ROLE_PHRASES.said_in(low, hits) else 0.0,
         1.0 if hits & ADVICE else 0.0,
         1.0 if hits & WRITING else 0.0,
         _saturate(sum(1 for number in numbers if len(number) >= 3), 3.0),
-        1.0 if (hits & EXPLAIN or any(phrase in low for phrase in EXPLAIN_PHRASES)) else 0.0,
+        1.0 if (hits & EXPLAIN or EXPLAIN_PHRASES.said_in(low, hits)) else 0.0,
         _saturate(len(_ACRONYM.findall(window)), 2.0),
         _saturate(len(hits & SCIENCE), 2.0),
         1.0 if tokens <= SHORT_MESSAGE_TOKENS else 0.0,
         *_word_problem(window, hits, numbers, is_word_problem),
-        *_choice_question(window, words, numbers, is_choice),
+        *_choice_question(window, words, numbers, digits, is_choice),
     )
     return Features(values=values, numbers=len(numbers), code_lines=code_lines, follow_up=follow_up)
 
 
-def _word_problem(window: str, hits: set[str], numbers: set[str], present: bool) -> tuple[float, ...]:
+def _word_problem(window: str, hits: frozenset[bytes], numbers: set[str], present: bool) -> tuple[float, ...]:
     """How many steps a word problem takes: fractions, entities, clauses, comparisons (decimal prices: few)."""
     if not present:
         return (0.0,) * 6
@@ -256,11 +281,12 @@ def _word_problem(window: str, hits: set[str], numbers: set[str], present: bool)
     )
 
 
-def _choice_question(window: str, words: list[str], numbers: set[str], present: bool) -> tuple[float, ...]:
+def _choice_question(
+    window: str, words: list[bytes], numbers: set[str], digits: int, present: bool
+) -> tuple[float, ...]:
     """What sets a hard multiple-choice question apart: negations ("which is NOT"), numeric options."""
     if not present:
         return (0.0,) * 3
-    digits = sum(map(window.count, "0123456789"))
     return (
         _saturate(sum(word in NEGATIONS for word in words), 2.0),
         min(1.0, 5.0 * digits / len(window)),

@@ -7,49 +7,49 @@ RIDGE_STRENGTH = 0.03
 """Pull toward the prior, chosen by cross-validation; `fit_weights.py --check` reuses it."""
 
 WEIGHTS: tuple[float, ...] = (
-    -1.01773,  # bias
-    +2.11584,  # length
-    -0.42433,  # lines
-    +0.24755,  # code_block
+    -1.01705,  # bias
+    +2.11596,  # length
+    -0.42311,  # lines
+    +0.24681,  # code_block
     +0.00000,  # code_lines
-    +1.75030,  # programming
-    +0.53393,  # error_trace
+    +1.75019,  # programming
+    +0.53392,  # error_trace
     +0.00000,  # math_words
     +0.00000,  # math_symbols
-    +0.00354,  # numbers
+    +0.00324,  # numbers
     +0.00000,  # proof
-    -0.29578,  # reasoning
+    -0.29644,  # reasoning
     +0.00000,  # planning
-    +2.45734,  # puzzle
-    -1.17591,  # step_by_step
-    +0.25768,  # constraints
-    +0.28357,  # list_items
-    -0.17571,  # questions
+    +2.45737,  # puzzle
+    -1.17480,  # step_by_step
+    +0.25764,  # constraints
+    +0.28441,  # list_items
+    -0.17600,  # questions
     -0.00000,  # creative
     -0.00000,  # rewrite
-    -1.44951,  # lookup
-    -3.01006,  # greeting
-    +0.02365,  # non_english
-    -1.71224,  # choices
+    -1.44932,  # lookup
+    -3.00968,  # greeting
+    +0.02362,  # non_english
+    -1.71307,  # choices
     +0.00000,  # code_request
     +0.00000,  # compute_request
-    -0.79976,  # role_play
-    -1.75261,  # advice
-    -0.41450,  # writing
-    +0.52080,  # long_numbers
-    -0.41259,  # explain
-    +1.86399,  # technical_terms
-    +1.26853,  # science
-    -0.85199,  # short_message
-    -1.39181,  # word_problem
-    +2.46002,  # word_problem_fractions
-    -3.50841,  # word_problem_decimals
-    +2.00751,  # word_problem_names
-    +3.56112,  # word_problem_clauses
-    +0.55232,  # word_problem_comparisons
-    +1.46896,  # choice_negation
-    -0.94575,  # choice_digits
-    -1.11926,  # choice_decimals
+    -0.81635,  # role_play
+    -1.75129,  # advice
+    -0.41241,  # writing
+    +0.51970,  # long_numbers
+    -0.41258,  # explain
+    +1.86367,  # technical_terms
+    +1.26902,  # science
+    -0.85253,  # short_message
+    -1.39193,  # word_problem
+    +2.45960,  # word_problem_fractions
+    -3.50765,  # word_problem_decimals
+    +2.00724,  # word_problem_names
+    +3.56071,  # word_problem_clauses
+    +0.55223,  # word_problem_comparisons
+    +1.46767,  # choice_negation
+    -0.94522,  # choice_digits
+    -1.11855,  # choice_decimals
 )
 
 # each feature's mean over the dev prompts: reasons quote what sets a message apart from these
@@ -79,10 +79,10 @@ TYPICAL: tuple[float, ...] = (
     0.00372,  # non_english
     0.25340,  # choices
     0.14718,  # code_request
-    0.33243,  # compute_request
-    0.02567,  # role_play
+    0.33242,  # compute_request
+    0.02551,  # role_play
     0.03307,  # advice
-    0.05224,  # writing
+    0.05222,  # writing
     0.11516,  # long_numbers
     0.14475,  # explain
     0.13636,  # technical_terms
@@ -94,115 +94,115 @@ TYPICAL: tuple[float, ...] = (
     0.15071,  # word_problem_names
     0.06403,  # word_problem_clauses
     0.04598,  # word_problem_comparisons
-    0.06063,  # choice_negation
+    0.06062,  # choice_negation
     0.01855,  # choice_digits
     0.00881,  # choice_decimals
 )
 
 # the dev prompts' scores at each percentile (0, 1, ... 100): what the thrift-quality dial calibrates on
 SCORE_PERCENTILES: tuple[float, ...] = (
-    0.01323,
-    0.05216,
-    0.06752,
+    0.01325,
+    0.05223,
+    0.06754,
     0.07518,
-    0.08452,
-    0.09516,
+    0.08460,
+    0.09518,
     0.10463,
-    0.10937,
-    0.11319,
-    0.11668,
+    0.10938,
+    0.11328,
+    0.11681,
     0.11951,
-    0.12296,
-    0.12744,
-    0.13307,
-    0.14375,
-    0.15263,
-    0.17242,
+    0.12298,
+    0.12746,
+    0.13309,
+    0.14380,
+    0.15288,
+    0.17247,
     0.18081,
-    0.19458,
-    0.20330,
-    0.20747,
-    0.21921,
-    0.22941,
-    0.23838,
-    0.25046,
-    0.26053,
-    0.27613,
-    0.28980,
-    0.29669,
-    0.31078,
-    0.31591,
-    0.33001,
-    0.33614,
-    0.34183,
-    0.35194,
-    0.35569,
-    0.36955,
-    0.37893,
-    0.38359,
-    0.39477,
-    0.40450,
-    0.41781,
-    0.42652,
-    0.43382,
-    0.44504,
-    0.45270,
-    0.45905,
-    0.46535,
-    0.47139,
-    0.47633,
-    0.48328,
-    0.49660,
-    0.50264,
-    0.51249,
-    0.52091,
-    0.52929,
-    0.53519,
-    0.54256,
-    0.55447,
-    0.56866,
-    0.58137,
-    0.58912,
-    0.59694,
-    0.60706,
-    0.61692,
-    0.62313,
-    0.63562,
-    0.64695,
-    0.65873,
-    0.66691,
-    0.67100,
-    0.67833,
-    0.68526,
+    0.19452,
+    0.20342,
+    0.20743,
+    0.21924,
+    0.22937,
+    0.23874,
+    0.24879,
+    0.26058,
+    0.27615,
+    0.28992,
+    0.29673,
+    0.31094,
+    0.31595,
+    0.32997,
+    0.33618,
+    0.34199,
+    0.35195,
+    0.35579,
+    0.36972,
+    0.37904,
+    0.38361,
+    0.39482,
+    0.40447,
+    0.41791,
+    0.42672,
+    0.43378,
+    0.44537,
+    0.45275,
+    0.45922,
+    0.46556,
+    0.47162,
+    0.47610,
+    0.48333,
+    0.49676,
+    0.50286,
+    0.51253,
+    0.52099,
+    0.52949,
+    0.53488,
+    0.54224,
+    0.55436,
+    0.56725,
+    0.58151,
+    0.58928,
+    0.59696,
+    0.60722,
+    0.61693,
+    0.62329,
+    0.63559,
+    0.64721,
+    0.65886,
+    0.66705,
+    0.67103,
+    0.67845,
+    0.68567,
     0.69051,
-    0.70029,
-    0.70854,
-    0.71911,
-    0.73352,
-    0.74074,
-    0.75212,
-    0.75818,
-    0.76738,
-    0.77304,
-    0.78301,
-    0.79435,
+    0.70018,
+    0.70862,
+    0.71904,
+    0.73361,
+    0.74087,
+    0.75245,
+    0.75829,
+    0.76737,
+    0.77300,
+    0.78309,
+    0.79429,
     0.80977,
-    0.81723,
-    0.83645,
-    0.84900,
-    0.86418,
-    0.87197,
-    0.87941,
-    0.89201,
-    0.90500,
-    0.91473,
-    0.92586,
-    0.94263,
-    0.95121,
-    0.96570,
-    0.98513,
+    0.81726,
+    0.83650,
+    0.84910,
+    0.86420,
+    0.87202,
+    0.87947,
+    0.89199,
+    0.90505,
+    0.91476,
+    0.92579,
+    0.94266,
+    0.95119,
+    0.96567,
+    0.98512,
     0.99792,
 )
 
 # score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)
-TIER_THRESHOLDS: tuple[float, ...] = (0.2075, 0.4527, 0.6710, 0.8490)
+TIER_THRESHOLDS: tuple[float, ...] = (0.2074, 0.4527, 0.6710, 0.8491)
