@@ -21,7 +21,7 @@ from test_chat_screen import (
 
 from bytechat_tui.conversation import Conversation, ExchangeState
 from bytechat_tui.ui.widgets.answer import Answer
-from bytechat_tui.ui.widgets.chat_log import MAX_MOUNTED, OPENING_WINDOW, WINDOW
+from bytechat_tui.ui.widgets.chat_log import BATCH, MAX_MOUNTED, OPENING_WINDOW, WINDOW
 from bytechat_tui.ui.widgets.user_message import UserMessage
 
 EXCHANGES = 120
@@ -48,7 +48,7 @@ def test_a_long_conversation_mounts_a_window_and_older_answers_mount_on_scrollin
             assert log.scroll_y == log.max_scroll_y > 0  # following the end
             # Each time the top is reached, older exchanges mount above, never more than the bound.
             seen_first = False
-            for _ in range(10):
+            for _ in range(EXCHANGES // BATCH + 1):
                 log.scroll_home(animate=False)
                 await pilot.pause()
                 await wait_until(pilot, lambda: log.scroll_y > 0 or log.start == 0, "the view held still")

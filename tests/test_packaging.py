@@ -8,16 +8,21 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from bytechat_tui.ui.themes import parse_theme, shipped_theme
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_every_theme_file_is_valid_toml_with_a_name_and_colours() -> None:
+def test_every_theme_file_passes_the_full_check_the_app_skips_for_shipped_themes() -> None:
     themes = sorted((REPO / "themes").glob("*.toml"))
     assert themes
     for path in themes:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
         assert data["name"] == path.stem and isinstance(data["dark"], bool)
         assert data["primary"].startswith("#")
+        checked = parse_theme(text)  # raises ThemeError naming the problem
+        assert shipped_theme(text) == checked
 
 
 def test_the_wheel_ships_the_catalog_and_the_themes(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, fields
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
@@ -53,13 +51,16 @@ class LoadedThemes:
         return "\n".join([head, *(f"• {problem}" for problem in self.problems)])
 
 
-def shipped_theme_files() -> list[Traversable]:
-    """`bytechat_tui/themes/*.toml` in a wheel; the repository's `themes/` in an editable install."""
-    packaged = resources.files("bytechat_tui").joinpath("themes")
-    folder: Traversable = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "themes"
-    if not folder.is_dir():
-        return []
-    return sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")), key=lambda entry: entry.name)
+def shipped_theme_files() -> list[Path]:
+    """`bytechat_tui/themes/*.toml` in a wheel; the repository's `themes/` in an editable install.
+
+    Plain paths, not `importlib.resources`: pip never installs the package zipped, and the resources
+    machinery costs more at start-up than reading every theme."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "themes", package.parent / "themes"):
+        if folder.is_dir():
+            return sorted(folder.glob("*.toml"))
+    return []
 
 
 def user_theme_dir() -> Path:
@@ -71,14 +72,15 @@ def load_themes(user_dir: Path | None = None) -> LoadedThemes:
     user_dir = user_theme_dir() if user_dir is None else user_dir
     themes: dict[str, Theme] = {}
     problems: list[str] = []
-    user_files: list[Traversable] = []
+    user_files: list[Path] = []
     try:
         user_files = sorted(user_dir.glob("*.toml")) if user_dir.is_dir() else []
     except OSError as error:
         problems.append(f"{user_dir}: cannot be read ({error.strerror or error}).")
-    for source in [*shipped_theme_files(), *user_files]:
+    sources = [*((source, shipped_theme) for source in shipped_theme_files()), *((source, parse_theme) for source in user_files)]
+    for source, parse in sources:
         try:
-            theme = parse_theme(_read(source))
+            theme = parse(_read(source))
         except ThemeError as error:
             problems.append(f"{source}: {error}")
             continue
@@ -86,7 +88,7 @@ def load_themes(user_dir: Path | None = None) -> LoadedThemes:
     return LoadedThemes(list(themes.values()), problems)
 
 
-def _read(source: Traversable) -> str:
+def _read(source: Path) -> str:
     try:
         with source.open("rb") as file:
             raw = file.read(MAX_THEME_BYTES + 1)
@@ -98,6 +100,15 @@ def _read(source: Traversable) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ThemeError("is not UTF-8 text; save it as UTF-8.") from None
+
+
+def shipped_theme(text: str) -> Theme:
+    """A theme file we ship: the test suite holds every one to `parse_theme`, so a start does not
+    check their colours again (that would cost more than the rest of loading the themes)."""
+    try:
+        return Theme(**tomllib.loads(text))
+    except (tomllib.TOMLDecodeError, TypeError) as error:
+        raise ThemeError(f"is not a theme Textual can use ({error}).") from None
 
 
 def parse_theme(text: str) -> Theme:

@@ -25,8 +25,10 @@ from bytechat_tui.ui.widgets.user_message import UserMessage
 
 WINDOW = 50
 """Exchanges mounted while the user reads the end of the conversation."""
-BATCH = 25
-"""Exchanges mounted at once when the user scrolls past either end of the window."""
+BATCH = 10
+"""Exchanges mounted at once when the user scrolls past either end of the window. An exchange with a
+typical answer is some 50 widgets and ~40 ms to mount: 10 of them hold the scroll for ~0.4 s and
+still add several screens of text, where 25 held it for a second."""
 MAX_MOUNTED = WINDOW + BATCH
 OPENING_WINDOW = 10
 """Exchanges mounted when a conversation is opened from the history (or at a search result): a
