@@ -12,7 +12,6 @@ tiktoken costs ~20 µs for a typical message, more than the whole routing budget
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -100,6 +99,8 @@ def _official(name: str) -> tiktoken.Encoding | None:
     """
     if _offline():
         return None
+    import hashlib  # here, not at the top: the chat's first screen has no use for it
+
     cached = _tiktoken_cache() / hashlib.sha1(_BLOB_URL.format(name=name).encode()).hexdigest()
     if not cached.exists():
         return None
