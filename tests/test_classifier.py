@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bytechat_tui.routing.classifier import Turn, assess, tier_for
+from bytechat_tui.routing.classifier import TYPICAL_REQUEST, Turn, assess, tier_for
 
 CODE_REQUEST = (
     "Write a Python function that parses an ISO 8601 duration string such as P3DT4H and returns "
@@ -48,6 +48,16 @@ def test_reasons_are_words_and_include_the_size() -> None:
     assert 2 <= len(assessment.reasons) <= 5
     assert f"{assessment.message_tokens} tokens" in assessment.reasons
     assert assess("hi").reasons == ("small talk", "short request", "1 token")
+
+
+def test_a_message_nothing_pushed_up_is_called_typical_not_explained_by_its_size() -> None:
+    # With every threshold at 0, even a message whose features point down reaches tier 5.
+    assessment = assess("what do you think about this", thresholds=(0.0, 0.0, 0.0, 0.0))
+    assert assessment.needed_tier == 5
+    assert assessment.reasons[0] == TYPICAL_REQUEST and assessment.reasons[-1].endswith("tokens")
+    # A message something did push up is explained by that, not called typical.
+    code = assess("write a python function that parses ISO dates", thresholds=(0.0, 0.0, 0.0, 0.0))
+    assert TYPICAL_REQUEST not in code.reasons
 
 
 def test_a_follow_up_inherits_the_difficulty_of_what_it_follows() -> None:

@@ -136,6 +136,9 @@ _REASON_ROWS = tuple(zip(NAMES[1:], WEIGHTS[1:], TYPICAL[1:]))
 """(name, weight, typical) per feature, in `Features.values` order; the bias is never a reason."""
 
 
+TYPICAL_REQUEST = "a typical request"
+
+
 def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
     """The features that moved the score most toward the tier it reached.
 
@@ -155,6 +158,10 @@ def _reasons(features: Features, tokens: int, tier: int) -> tuple[str, ...]:
         reverse=True,
     )
     reasons = [_label(name, features, tokens) for _, name in pushes[:3]]
+    if not reasons and tier >= 2:
+        # Nothing pushed it up: it sits where most requests do, and nothing made it easy enough
+        # for tier 1. Said so, rather than quoting its size as if the size had decided.
+        reasons.append(TYPICAL_REQUEST)
     size = _size(tokens)
     if size not in reasons:
         reasons.append(size)
