@@ -198,12 +198,23 @@ def test_the_routing_line_names_bot_tier_reason_tokens_cost_and_saving() -> None
             assert not reply.estimated
             # The cheapest capable bot of the demo room answers a short factual question.
             assert reply.bot.name == LITE
+            await pilot.resize_terminal(180, 40)  # room for the whole line
+            await pilot.pause()
             line = line_text(app, exchange)
-            saving = f"saved {usd(reply.saving_usd)} ({reply.saving_share:.0%}) vs gpt-6-astra (DEMO)"
+            saving = f"saved {usd(reply.saving_usd)} ({reply.saving_share:.0%})"
             assert line == (
                 f'gemini-2.5-flash-lite (DEMO) · tier 1 · "{exchange.route.assessment.reasons[0]}" · '
                 f"{reply.usage.input_tokens:,}→{reply.usage.output_tokens:,} tok · {usd(reply.cost_usd)} · {saving}"
+                " vs gpt-6-astra (DEMO)"
             )
+            # Where it would wrap, the priciest bot's name gives way, then "vs the priciest": one line.
+            routing = answer_widget(app, exchange).query_one(RoutingLine)
+            margins = 180 - routing.size.width
+            for versus in (" vs the priciest", ""):
+                fitted = line.replace(" vs gpt-6-astra (DEMO)", versus)
+                await pilot.resize_terminal(margins + len(fitted), 40)
+                await pilot.pause()
+                assert line_text(app, exchange) == fitted and routing.size.height == 1
             assert reply.usage.output_tokens > 0 and reply.saving_usd > 0 and reply.saving_share > 0.9
             assert "≈" not in line
             # The status bar carries the session's totals.

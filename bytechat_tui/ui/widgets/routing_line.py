@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -26,6 +27,7 @@ from bytechat_tui.routing.router import Route
 from bytechat_tui.text_safety import neutralise
 
 SEPARATOR = " · "
+VERSUS_PRICIEST = " vs the priciest"
 CHEAPEST = "cheapest capable"
 """`Route.why` for an ordinary choice, whose top assessment reason says more than this does."""
 
@@ -99,6 +101,13 @@ class RoutingLine(Widget):
         self.post_message(self.Clicked(self))
 
     def render(self) -> Content:
+        return self._content(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The summary is fitted to the width it gets (see `_summary`): its height is measured on that.
+        return self._content(width).get_height(self.styles, width) if width else 0
+
+    def _content(self, width: int) -> Content:
         state, reply = self.state, self.reply
         chosen = self.route.chosen.bot
         if state is ExchangeState.QUEUED:
@@ -115,9 +124,12 @@ class RoutingLine(Widget):
         if state is ExchangeState.FAILED and reply.error is not None:
             sentence = error_sentence(reply.error, self.route.strongest.bot)
             return Content.assemble((neutralise(sentence), "$text-error"), *self._failovers(reply))
-        return self._summary(reply, state)
+        return self._summary(reply, state, width)
 
-    def _summary(self, reply: Reply, state: ExchangeState) -> Content:
+    def _summary(self, reply: Reply, state: ExchangeState, width: int) -> Content:
+        """The line once the answer ended. Where it would wrap, the priciest bot's name gives way to
+        "vs the priciest", then to nothing (the saving is always against that bot, and the why panel
+        names it): one line, as promised, wherever it fits."""
         bot = reply.bot
         approx = "≈" if reply.estimated else ""
         parts: list[str | tuple[str, str]] = [
@@ -130,15 +142,26 @@ class RoutingLine(Widget):
         prompt = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
         parts.append(f"{SEPARATOR}{approx}{prompt:,}→{approx}{usage.output_tokens:,} tok")
         parts.append(f"{SEPARATOR}{approx}{usd(reply.cost_usd)}")
+        versus = None
         if reply.priciest.name == bot.name:
             parts.append(f"{SEPARATOR}the priciest bot")
         else:
             saving = f"saved {approx}{usd(reply.saving_usd)} ({reply.saving_share:.0%})"
-            parts += [SEPARATOR, (saving, "$text-success"), f" vs {bot_label(reply.priciest)}"]
+            versus = f" vs {bot_label(reply.priciest)}"
+            parts += [SEPARATOR, (saving, "$text-success"), versus]
         if state is ExchangeState.CUT:
             why = "stopped with Esc" if reply.error is None else error_sentence(reply.error, self.route.strongest.bot)
             parts += [SEPARATOR, (neutralise(f"cut: {why}"), "$text-warning")]
-        return Content.assemble(*parts, *self._failovers(reply))
+        parts += self._failovers(reply)
+        summary = Content.assemble(*parts)
+        if versus is not None and 0 < width < summary.cell_length:
+            at = parts.index(versus)
+            for shorter in (VERSUS_PRICIEST, ""):
+                parts[at] = shorter
+                summary = Content.assemble(*parts)
+                if summary.cell_length <= width:
+                    break
+        return summary
 
     @staticmethod
     def _failovers(reply: Reply) -> list[str]:
