@@ -112,22 +112,16 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     # --- Start and stop ---------------------------------------------------------------------------
 
-    async def on_load(self) -> None:
-        # The history opens in a thread (a new file means migrations and fsyncs, 20-30 ms) from the
-        # earliest moment the loop runs, while this thread starts the terminal and imports the chat
-        # screen: the first screen waits for the longer of the two, not for both.
-        loop = asyncio.get_running_loop()
-        self._history_opening = loop.run_in_executor(None, self.history_keeper.open)
-        self._memory_loading = loop.run_in_executor(None, EscalationMemory.load, memory_path())
-
     async def on_mount(self) -> None:
         self.set_keymap(self._keymap_overrides)
         self.call_after_refresh(self._warm_up)
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12, markup=False)
-        importlib.import_module("bytechat_tui.ui.screens.chat")
-        self.memory = await self._memory_loading
-        await self._history_opening
+        # On this thread: opening the history is a few milliseconds of CPU (WAL, no fsync), and
+        # in a thread it only contended for the GIL with start-up's imports: the first screen came
+        # ~10 ms later, and later still at the slow end.
+        self.history_keeper.open()
+        self.memory = EscalationMemory.load(memory_path())
         self._history_opened()
         if self.demo:
             await self.open_demo()

@@ -42,7 +42,7 @@ class HistoryKeeper:
         self._said: set[str] = set()
 
     def open(self) -> None:
-        """Open the history (blocking: migrations, crash recovery; call it from a thread)."""
+        """Open the history: migrations and crash recovery, milliseconds of CPU (the WAL is not fsynced)."""
         from bytechat_tui.storage import History
 
         try:
