@@ -149,11 +149,12 @@ class ByteChatApp(App[None], inherit_bindings=False):
         self.run_worker(self._prepare_first_answer, thread=True, group="warm-up")
 
     def _prepare_first_answer(self) -> None:
-        # The HTTP client (httpx and a TLS context), the protocol code and the Markdown widget cost
-        # over 150 ms between them: paid here, they delay neither the first screen nor the first answer.
+        # The HTTP client (httpx and a TLS context), the protocol code, the Markdown widget and the
+        # router cost over 150 ms between them: paid here, they delay neither the first screen nor
+        # the first answer.
         self.http.get()
-        importlib.import_module("bytechat_tui.providers.client")
-        importlib.import_module("bytechat_tui.ui.widgets.answer_part")
+        for module in ("providers.client", "ui.widgets.answer_part", "routing.router", "routing.dial"):
+            importlib.import_module(f"bytechat_tui.{module}")
 
     async def on_unmount(self) -> None:
         # The chat's answers were cancelled with its screen: each record ends what it heard.

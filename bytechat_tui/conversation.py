@@ -7,6 +7,9 @@ session has spent and saved) lets the TUI, `bytechat ask` and history share one 
 An escalation (`r`) re-asks the strongest bot with exactly the context of the answer it replaces.
 From then on the better answer stands in the conversation: later messages are sent with it, not
 with the cheap one, and the router keeps the escalated tier for a few messages (the floor).
+
+The routing modules are imported by the methods that route rather than at the top: the chat's
+first screen is drawn without them, and the app loads them in the background right after.
 """
 
 from __future__ import annotations
@@ -22,13 +25,12 @@ from bytechat_tui.providers.events import ChatRequest, Event, Message, Reasoning
 from bytechat_tui.providers.retry import RetryPolicy
 from bytechat_tui.replies import Asking, KeyLookup, Reply, needs_key
 from bytechat_tui.room import Bot, Room
-from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, Turn, assess
-from bytechat_tui.routing.dial import thresholds_for, top_tier
-from bytechat_tui.routing.memory import EscalationMemory
-from bytechat_tui.routing.router import Route, route, split_forced
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.shared_client import SharedClient
+    from bytechat_tui.routing.classifier import Turn
+    from bytechat_tui.routing.memory import EscalationMemory
+    from bytechat_tui.routing.router import Route
 
 
 class ExchangeState(Enum):
@@ -98,7 +100,7 @@ class Conversation:
         key_for: KeyLookup,
         *,
         system: str | None = None,
-        floor_turns: int = DEFAULT_FLOOR_TURNS,
+        floor_turns: int | None = None,
         http: SharedClient | None = None,
         policy: RetryPolicy = RetryPolicy(),
         recorder: Recorder | None = None,
@@ -110,6 +112,7 @@ class Conversation:
         self.room = room
         self.system = system
         self.floor_turns = floor_turns
+        """Messages the escalation floor lasts; None for the classifier's default."""
         self.strongest_share = strongest_share
         """The thrift ↔ quality dial (`routing.dial`); None keeps the fitted thresholds."""
         self.memory = memory
@@ -125,6 +128,8 @@ class Conversation:
 
     def plan(self, text: str) -> Exchange:
         """Route `text` ("@bot text" forces a bot) after everything planned so far; it waits its turn."""
+        from bytechat_tui.routing.router import split_forced
+
         forced, message = split_forced(text)
         decision = self._route(message, forced, self.exchanges)
         self._learn_from_silence()
@@ -138,6 +143,8 @@ class Conversation:
         target = exchange or next((e for e in reversed(self.exchanges) if e.state in ENDED), None)
         if target is None:
             raise UserError("there is no answer to escalate yet")
+        from bytechat_tui.routing.router import route
+
         original = self._original(target)
         if self.memory is not None and original.escalation_of is None and not self._escalated(original):
             self.memory.remember(original.text, escalated=True)
@@ -154,6 +161,8 @@ class Conversation:
 
     def estimate(self, text: str) -> Route:
         """Where `text` would go and what it would cost if sent now; nothing is added."""
+        from bytechat_tui.routing.router import split_forced
+
         forced, message = split_forced(text)
         return self._route(message, forced, self.exchanges)
 
@@ -250,6 +259,8 @@ class Conversation:
 
     def _learn_from_silence(self) -> None:
         """The user moves on: the last cheap answer, not escalated, was good enough for its kind."""
+        from bytechat_tui.routing.dial import top_tier
+
         last = next((e for e in reversed(self.exchanges) if e.escalation_of is None), None)
         if (
             self.memory is not None
@@ -270,16 +281,23 @@ class Conversation:
             self.recorder.planned(exchange)
 
     def _route(self, message: str, forced: str | None, before: list[Exchange]) -> Route:
+        from bytechat_tui.routing.classifier import DEFAULT_FLOOR_TURNS, assess
+        from bytechat_tui.routing.dial import thresholds_for
+        from bytechat_tui.routing.router import route
+
         if not message.strip():
             raise UserError("the message is empty")
         thresholds = thresholds_for(self.strongest_share, self.room)
+        floor_turns = DEFAULT_FLOOR_TURNS if self.floor_turns is None else self.floor_turns
         assessment = assess(
-            message, self._turns(before), floor_turns=self.floor_turns, thresholds=thresholds, memory=self.memory
+            message, self._turns(before), floor_turns=floor_turns, thresholds=thresholds, memory=self.memory
         )
         return route(assessment, self.room, forced=forced)
 
     def _turns(self, exchanges: list[Exchange]) -> list[Turn]:
         """The conversation as the classifier sees it: follow-ups and the escalation floor."""
+        from bytechat_tui.routing.classifier import Turn
+
         turns = [Turn("system", self.system)] if self.system else []
         for exchange in exchanges:
             if exchange.escalation_of is None:

@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bytechat_tui.demo_answers import answer_for
 from bytechat_tui.pricing.catalog import ModelInfo, load_catalog
 from bytechat_tui.room import Room, catalog_bot
 from bytechat_tui.tokens import estimate_tokens
@@ -333,6 +332,8 @@ class _Plan:
 
 
 def _plan(model: str, messages: list[dict[str, Any]], max_tokens: int | None) -> _Plan:
+    from bytechat_tui.demo_answers import answer_for  # the canned answers: not needed to start the demo
+
     room = [(name, _catalog_entry(copied)) for name, copied in DEMO_MODELS]
     prompts = [_content(message) for message in messages if message.get("role") == "user"]
     text = answer_for(prompts, _catalog_entry(model), room)

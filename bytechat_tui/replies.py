@@ -35,12 +35,12 @@ from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.providers.events import ChatRequest, Event, Finish, ReasoningDelta, TextDelta, Usage
 from bytechat_tui.providers.retry import RetryPolicy
 from bytechat_tui.room import Bot, Room
-from bytechat_tui.routing.router import Route
 from bytechat_tui.tokens import count_tokens
 from bytechat_tui.vendors import VENDORS
 
 if TYPE_CHECKING:
     from bytechat_tui.providers.shared_client import SharedClient
+    from bytechat_tui.routing.router import Route
 
 KeyLookup = Callable[[Bot], Secret | None]
 """The key to send for a bot (keyring, then environment), or None when the user has none."""

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from typing import TYPE_CHECKING
 
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.replies import Reply, counted_usage, priced_reply
-from bytechat_tui.routing.router import Route
 from bytechat_tui.storage.codec import route_from_json
 from bytechat_tui.storage.records import write_end
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.router import Route
 
 STOPPED = "bytechat stopped before this answer ended (it was closed, killed or crashed)"
 

@@ -5,13 +5,17 @@ streamed, so a decoded `Route` is *equal* to the one encoded (the dataclasses co
 floats survive JSON exactly), not merely similar. A route names each of its bots once, in
 `options`; the chosen, runner-up, strongest, priciest and capable options refer to them by
 position, as the router picked them from that very list.
+
+The routing classes are imported where a route is decoded: the recorder brings this module in
+before the chat's first screen, which the routing code is not needed for.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import fields
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from bytechat_tui.conversation import Exchange, ExchangeState
 from bytechat_tui.pricing.catalog import Prices
@@ -19,8 +23,10 @@ from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.providers.events import Finish, Usage
 from bytechat_tui.replies import Reply
 from bytechat_tui.room import Bot
-from bytechat_tui.routing.classifier import Assessment
-from bytechat_tui.routing.router import Option, Route
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.classifier import Assessment
+    from bytechat_tui.routing.router import Option, Route
 
 Json = dict[str, Any]
 
@@ -32,7 +38,13 @@ UNFINISHED = frozenset({"queued", "streaming"})
 # as much: a route is encoded while the person's message waits to be sent.
 _BOT_FIELDS = tuple(field.name for field in fields(Bot))
 _PRICE_FIELDS = tuple(field.name for field in fields(Prices))
-_ASSESSMENT_FIELDS = tuple(field.name for field in fields(Assessment))
+
+
+@cache
+def _assessment_fields() -> tuple[str, ...]:
+    from bytechat_tui.routing.classifier import Assessment
+
+    return tuple(field.name for field in fields(Assessment))
 
 
 def bot_to_json(bot: Bot) -> Json:
@@ -48,14 +60,16 @@ def bot_from_json(data: Json) -> Bot:
 
 
 def assessment_to_json(assessment: Assessment) -> Json:
-    data = {name: getattr(assessment, name) for name in _ASSESSMENT_FIELDS}
+    data = {name: getattr(assessment, name) for name in _assessment_fields()}
     data["needed_tags"] = sorted(assessment.needed_tags)
     data["reasons"] = list(assessment.reasons)
     return data
 
 
 def assessment_from_json(data: Json) -> Assessment:
-    known = _known(data, _ASSESSMENT_FIELDS)
+    from bytechat_tui.routing.classifier import Assessment
+
+    known = _known(data, _assessment_fields())
     return Assessment(**{**known, "needed_tags": frozenset(data["needed_tags"]), "reasons": tuple(data["reasons"])})
 
 
@@ -86,6 +100,8 @@ def route_to_json(route: Route) -> Json:
 
 
 def route_from_json(data: Json) -> Route:
+    from bytechat_tui.routing.router import Option, Route
+
     options = tuple(Option(bot_from_json(item["bot"]), item["cost_usd"]) for item in data["options"])
     runner_up = data["runner_up"]
     return Route(

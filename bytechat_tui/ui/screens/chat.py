@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +30,6 @@ from bytechat_tui.errors import UserError
 from bytechat_tui.pricing.cost import usd
 from bytechat_tui.providers.events import Event
 from bytechat_tui.room import Room
-from bytechat_tui.routing.router import Route
 from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.text_safety import neutralise
 from bytechat_tui.ui.collector import collect_young_less_often
@@ -40,6 +40,9 @@ from bytechat_tui.ui.widgets.room_panel import RoomPanel
 from bytechat_tui.ui.widgets.routing_line import bot_label
 from bytechat_tui.ui.widgets.status_bar import StatusBar
 from bytechat_tui.ui.widgets.why_panel import WhyPanel
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.router import Route
 
 DEMO_NOTICE = "Demo room: answers come from a server inside this app, priced as real models; no key, no network, no cost."
 

@@ -10,6 +10,7 @@ rather than reported tokens carry `≈`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.content import Content
@@ -23,8 +24,10 @@ from bytechat_tui.pricing.cost import usd
 from bytechat_tui.providers.errors import ErrorKind, ProviderError
 from bytechat_tui.replies import Reply
 from bytechat_tui.room import Bot
-from bytechat_tui.routing.router import Route
 from bytechat_tui.text_safety import neutralise
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.router import Route
 
 SEPARATOR = " · "
 VERSUS_PRICIEST = " vs the priciest"

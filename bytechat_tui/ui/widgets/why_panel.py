@@ -6,13 +6,17 @@ it comes from the `Route` the conversation made before sending, so what it says 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widget import Widget
 
 from bytechat_tui.pricing.cost import usd
-from bytechat_tui.routing.classifier import Assessment
-from bytechat_tui.routing.router import Option, Route
 from bytechat_tui.ui.widgets.routing_line import bot_label
+
+if TYPE_CHECKING:
+    from bytechat_tui.routing.classifier import Assessment
+    from bytechat_tui.routing.router import Option, Route
 
 
 def _assessment_line(assessment: Assessment) -> str:
