@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from bytechat_tui.config import Config, load_config
 from bytechat_tui.conversation import Conversation
@@ -88,7 +89,10 @@ class ByteChatApp(App[None], inherit_bindings=False):
         self._ollama_url = ollama_url
         self.http = SharedClient()
         self.memory = EscalationMemory()
-        """What the user's `r` presses taught routing; loaded at start, saved at the end."""
+        """What the user's `r` presses taught routing: the saved labels join it in the background
+        right after the first screen (a full memory takes ~20 ms to index); saved at the end."""
+        self._memory_settled = False
+        """The saved labels have joined `memory` (or were forgotten first): only then is it saved."""
         self.strongest_share = self.config.routing.strongest_share
         """The thrift ↔ quality dial: config's setting, or the palette's for this session."""
         self.history_keeper = HistoryKeeper(self._history_problem)
@@ -121,7 +125,6 @@ class ByteChatApp(App[None], inherit_bindings=False):
         # in a thread it only contended for the GIL with start-up's imports: the first screen came
         # ~10 ms later, and later still at the slow end.
         self.history_keeper.open()
-        self.memory = EscalationMemory.load(memory_path())
         self._history_opened()
         if self.demo:
             await self.open_demo()
@@ -148,27 +151,35 @@ class ByteChatApp(App[None], inherit_bindings=False):
             gc.enable()
         self.run_worker(self._prepare_first_answer, thread=True, group="warm-up")
 
-    def _prepare_first_answer(self) -> None:
-        # The HTTP client (httpx and a TLS context), the protocol code, the Markdown widget and the
-        # router cost over 150 ms between them: paid here, they delay neither the first screen nor
-        # the first answer.
+    def _prepare_first_answer(self) -> EscalationMemory:
+        # The HTTP client (httpx and a TLS context), the protocol code, the Markdown widget, the
+        # router and the saved escalations cost over 150 ms between them: paid here, they delay
+        # neither the first screen nor the first answer.
         self.http.get()
         for module in ("providers.client", "ui.widgets.answer_part", "routing.router", "routing.dial"):
             importlib.import_module(f"bytechat_tui.{module}")
+        return EscalationMemory.load(memory_path())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "warm-up" and event.state is WorkerState.SUCCESS and not self._memory_settled:
+            self.memory.take_older(event.worker.result)
+            self._memory_settled = True
 
     async def on_unmount(self) -> None:
         # The chat's answers were cancelled with its screen: each record ends what it heard.
         await asyncio.to_thread(self.history_keeper.close)
-        try:
-            await asyncio.to_thread(self.memory.save, memory_path())
-        except OSError:
-            pass  # only a hint for routing: losing this session's labels is no reason to fail quitting
+        if self._memory_settled:  # else saving would write over the labels not loaded yet
+            try:
+                await asyncio.to_thread(self.memory.save, memory_path())
+            except OSError:
+                pass  # only a hint for routing: losing this session's labels is no reason to fail quitting
         if self._demo_server is not None and self._demo_started:
             await self._demo_server.stop()
         await self.http.aclose()
 
     def forget_escalations(self) -> None:
         self.memory.clear()
+        self._memory_settled = True  # the saved labels, still loading, are forgotten too
         self.notify("Routing forgot what r taught it: it now decides on the classifier alone.", markup=False)
 
     def set_strongest_share(self, share: float) -> None:

@@ -465,6 +465,25 @@ async def test_a_bot_name_with_markup_is_shown_literally_in_the_palette(monkeypa
 
 
 @pilot_test
+async def test_the_saved_escalations_join_the_memory_after_the_first_screen() -> None:
+    from bytechat_tui.locations import data_dir
+    from bytechat_tui.routing.memory import EscalationMemory, memory_path
+
+    saved = EscalationMemory()
+    saved.remember("my rust borrow checker error", escalated=True)
+    saved.remember("summarise this email", escalated=False)
+    saved.save(memory_path())
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app.memory) == 2)
+        assert app.conversation is not None and app.conversation.memory is app.memory
+        app.memory.remember("a third label, given in this session", escalated=False)
+    # Saved back with this session's label after the two loaded ones.
+    kept = (data_dir() / "escalations.json").read_text()
+    assert "borrow" in kept and "summarise" in kept and "third" in kept
+
+
+@pilot_test
 async def test_the_palette_dial_holds_for_new_chats_and_forgetting_clears_what_r_taught() -> None:
     from bytechat_tui.locations import data_dir
     from bytechat_tui.ui.commands import palette_commands

@@ -64,6 +64,20 @@ def test_the_memory_is_bounded_and_forgets_the_oldest_first() -> None:
     assert memory.recall(RUST[0]).escalated <= 1
 
 
+def test_the_saved_memory_loaded_late_comes_before_the_labels_this_session_gave_meanwhile() -> None:
+    saved = taught()
+    session = EscalationMemory(capacity=len(saved))
+    session.remember("summarise this email from the school about the trip", escalated=False)
+    session.take_older(saved)
+    # Full: the session's label is the newest, so the oldest saved one (RUST[0]) made way for it.
+    assert len(session) == len(RUST) + len(EMAIL)
+    alone = EscalationMemory()
+    for text in [*RUST[1:], *EMAIL, "summarise this email from the school about the trip"]:
+        alone.remember(text, escalated=text in RUST)
+    for probe in [*RUST, *EMAIL]:
+        assert session.recall(probe) == alone.recall(probe)
+
+
 def test_saved_privately_loaded_back_and_a_damaged_file_is_an_empty_memory(tmp_path) -> None:
     path = tmp_path / "data" / "escalations.json"
     memory = taught()

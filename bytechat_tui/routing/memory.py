@@ -126,6 +126,18 @@ class EscalationMemory:
         escalated_count = sum(1 for _, escalated in near if escalated)
         return Recall(shift, escalated_count, len(near) - escalated_count)
 
+    def take_older(self, older: EscalationMemory) -> None:
+        """Make `older`'s labels (the saved memory, loaded and indexed in the background) the ones
+        that came before this memory's own: the few this session gave meanwhile are added after them."""
+        older.capacity = self.capacity
+        while len(older._order) > self.capacity:
+            older._forget(older._order.popleft())
+        for number in self._order:
+            words, escalated, _ = self._labels[number]
+            older._add(words, escalated)
+        self._order, self._labels, self._index = older._order, older._labels, older._index
+        self._next, self._escalated = older._next, older._escalated
+
     def clear(self) -> None:
         self._order.clear()
         self._labels.clear()
