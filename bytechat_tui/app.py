@@ -29,8 +29,8 @@ from textual.worker import Worker, WorkerState
 from bytechat_tui.config import Config, load_config
 from bytechat_tui.conversation import Conversation
 from bytechat_tui.errors import UserError
-from bytechat_tui.keys import KeyStore, Secret
-from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots
+from bytechat_tui.keys import KeyStore, Secret, env_key
+from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots, with_local_models
 from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
@@ -42,6 +42,7 @@ from bytechat_tui.ui.history_keeper import ExportFormat, HistoryKeeper, stored_i
 from bytechat_tui.ui.keymap import app_bindings, resolve_keymap
 from bytechat_tui.ui.screens.welcome import KeyFindings, WelcomeChoice, WelcomeScreen
 from bytechat_tui.ui.themes import load_themes
+from bytechat_tui.vendors import VENDORS
 
 if TYPE_CHECKING:
     from bytechat_tui.conversation import Exchange
@@ -134,11 +135,28 @@ class ByteChatApp(App[None], inherit_bindings=False):
         except UserError as error:
             self.notify(str(error), severity="error", markup=False, timeout=15)
             room = load_room(DEFAULT_ROOM_NAME)
+        keyed = any(env_key(name) is not None for name in VENDORS)
+        if keyed or room.origin == "config":
+            # Set up already (a key in the environment, or a room of the config): the chat opens
+            # now. The keyring, ~60 ms to import before it is even asked over D-Bus, is read after
+            # the first screen; a configured room with no key anywhere then gets the welcome on top.
+            if room.origin == "default":
+                room = await with_local_models(room, self.http, self._ollama_url)
+            self._room = room
+            await self.show_chat(room)
+            if not keyed and _needs_any_key(room):
+                self.run_worker(self._welcome_if_keyless(room), group="rooms")
+            return
         room, findings = await self._look_for_keys(room)
         self._room = room
-        if findings.any_key or (room.origin == "config" and not _needs_any_key(room)):
+        if findings.any_key:
             await self.show_chat(room)
         else:
+            await self.push_screen(WelcomeScreen(findings), self._after_welcome)
+
+    async def _welcome_if_keyless(self, room: Room) -> None:
+        _, findings = await self._look_for_keys(room)
+        if not findings.any_key:
             await self.push_screen(WelcomeScreen(findings), self._after_welcome)
 
     def _warm_up(self) -> None:
@@ -156,6 +174,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
         # router and the saved escalations cost over 150 ms between them: paid here, they delay
         # neither the first screen nor the first answer.
         self.http.get()
+        self.key_store.prepare()
         for module in ("providers.client", "ui.widgets.answer_part", "routing.router", "routing.dial"):
             importlib.import_module(f"bytechat_tui.{module}")
         return EscalationMemory.load(memory_path())
@@ -203,7 +222,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
         any_key = any(entry.found is not None for entry in entries)
         local: list[Bot] = []
         if room.origin == "default" or not any_key:
-            local = await ollama_bots(self.http.get(), self._ollama_url)
+            local = await ollama_bots(self.http, self._ollama_url)
         if room.origin == "default" and local:
             taken = {bot.name for bot in room.bots}
             room = replace(room, bots=room.bots + tuple(bot for bot in local if bot.name not in taken))

@@ -200,6 +200,14 @@ class KeyStore:
         """Advice about a keyring a read found unusable (keys then come from the environment)."""
         return None if self._reason is None else keyring_advice(self._reason, None)
 
+    def prepare(self) -> None:
+        """Import `keyring` and pick its backend now (from a thread): the first key read then costs
+        only the read. A keyring that cannot be used is found here and reported on that read."""
+        try:
+            self._usable_backend()
+        except _Failure:
+            pass
+
     def require_keyring(self, name: str) -> None:
         """Fail before asking someone for a key that could not be stored."""
         try:

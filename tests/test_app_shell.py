@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from memory_keyring import MemoryKeyring
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -339,6 +340,29 @@ async def test_with_a_key_in_the_environment_the_chat_opens_directly(monkeypatch
         await pilot.pause()
         assert not isinstance(app.screen, WelcomeScreen)
         assert app.conversation is not None and app.conversation.room.name == "default"
+
+
+@pilot_test
+async def test_a_configured_room_opens_first_and_the_welcome_follows_when_no_key_is_found(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    write_config('[rooms.main]\nbots = ["nano"]\n[bots.nano]\nprovider = "openai"\nmodel = "gpt-5-nano"\n')
+    app = ByteChatApp(None, ollama_url=closed_port_url())
+    async with app.run_test(size=SIZE) as pilot:
+        # The chat first (the keyring is read after the first screen), then the welcome on top of it.
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        assert app.chat is not None and app.chat.conversation.room.name == "main"
+
+
+@pilot_test
+async def test_a_configured_room_with_a_key_in_the_keyring_stays_on_the_chat(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.set_password("bytechat-tui", "openai", "sk-test-" + "y" * 24)
+    write_config('[rooms.main]\nbots = ["nano"]\n[bots.nano]\nprovider = "openai"\nmodel = "gpt-5-nano"\n')
+    app = ByteChatApp(None, ollama_url=closed_port_url())
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: not any(worker.group == "rooms" for worker in app.workers))
+        await pilot.pause()
+        assert app.screen is app.chat and app.chat.conversation.room.name == "main"
 
 
 @pilot_test

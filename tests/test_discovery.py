@@ -6,7 +6,6 @@ import asyncio
 import json
 import socket
 
-import httpx
 from loopback import LoopbackServer, Reply, loopback  # noqa: F401 - `loopback` is a fixture
 
 from bytechat_tui.pricing.catalog import load_catalog
@@ -17,6 +16,7 @@ from bytechat_tui.providers.discovery import (
     tier_for_size,
     with_local_models,
 )
+from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.room import UNKNOWN_CONTEXT_WINDOW, Bot, default_room
 
 # The shape of Ollama's documented /api/tags answer (../shared/fixtures/ollama/ollama_docs_api.md).
@@ -50,8 +50,11 @@ def tags_reply() -> Reply:
 
 def discover(url: str) -> list[Bot]:
     async def go() -> list[Bot]:
-        async with httpx.AsyncClient() as http:
+        http = SharedClient()
+        try:
             return await ollama_bots(http, url)
+        finally:
+            await http.aclose()
 
     return asyncio.run(go())
 
@@ -80,15 +83,27 @@ def test_the_default_room_grows_by_the_local_models_only_when_ollama_answers(loo
     loopback.queue(tags_reply())
 
     async def go(url: str) -> tuple[list[str], list[str]]:
-        async with httpx.AsyncClient() as http:
+        http = SharedClient()
+        try:
             grown = await with_local_models(room, http, url)
             unchanged = await with_local_models(room, http, closed_port_url())
+        finally:
+            await http.aclose()
         return [bot.name for bot in grown.bots], [bot.name for bot in unchanged.bots]
 
     grown, unchanged = asyncio.run(go(loopback.url))
     original = [bot.name for bot in room.bots]
     assert grown == original + ["llama3.1", "qwen2.5-72b", "tiny-chat-q8_0"]
     assert unchanged == original
+
+
+def test_where_nothing_listens_no_http_client_is_made() -> None:
+    async def go() -> tuple[list[Bot], bool]:
+        http = SharedClient()
+        found = await ollama_bots(http, closed_port_url())
+        return found, http._client is None  # the port was tried bare: no httpx, no TLS context
+
+    assert asyncio.run(go()) == ([], True)
 
 
 def closed_port_url() -> str:

@@ -119,7 +119,7 @@ async def _ask(
     http = SharedClient()
     try:
         if room.origin == "default":
-            room = await with_local_models(room, http.get())
+            room = await with_local_models(room, http)
         chat = Conversation(room, key_for, http=http, recorder=recorder, strongest_share=strongest_share)
         output.exchange = chat.plan(text)  # kept in the history before it is sent
         return await chat.run(output.exchange, output.changed)

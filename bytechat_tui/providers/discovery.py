@@ -7,16 +7,18 @@ its size, kept low on purpose, since a wrong guess upwards would route hard ques
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bytechat_tui.pricing.catalog import Catalog, Prices, load_catalog
 from bytechat_tui.room import UNKNOWN_CONTEXT_WINDOW, UNKNOWN_MAX_OUTPUT, Bot, Room, catalog_bot
 from bytechat_tui.vendors import VENDORS
 
 if TYPE_CHECKING:
-    import httpx
+    from bytechat_tui.providers.shared_client import SharedClient
 
 OLLAMA_URL = VENDORS["ollama"].base_url or "http://127.0.0.1:11434"
 
@@ -28,16 +30,38 @@ _SIZE = re.compile(r"(?:^|[:_-])(?:(\d+)x)?(\d+(?:\.\d+)?)b(?=$|[:_-])", re.IGNO
 """A size in a model's name or tag, as Ollama writes them: `llama3:70b`, `qwen2.5:0.5b`, `mixtral:8x7b`."""
 
 
-async def ollama_bots(http: httpx.AsyncClient, base_url: str = OLLAMA_URL) -> list[Bot]:
-    """A free bot for each model the Ollama at `base_url` holds; [] when none answers there."""
-    # Imported here: the protocol module brings httpx, which the app's first screen does without.
+PROBE_TIMEOUT_S = 0.5
+"""How long a connection to the Ollama port may take before nothing counts as listening there."""
+
+
+async def ollama_bots(http: SharedClient, base_url: str = OLLAMA_URL) -> list[Bot]:
+    """A free bot for each model the Ollama at `base_url` holds; [] when none answers there.
+
+    The port is tried first, with a bare connection: most machines run no Ollama, and the app's
+    first screen (the default room looks here before it opens) must not wait for httpx and a TLS
+    context, over 100 ms, only to learn that nothing listens.
+    """
+    if not await _listening(base_url):
+        return []
+    # Imported here: the protocol module brings httpx.
     from bytechat_tui.providers.ollama import list_local_models
 
     catalog = load_catalog()
-    return [local_bot(model, base_url, catalog) for model in await list_local_models(http, base_url)]
+    return [local_bot(model, base_url, catalog) for model in await list_local_models(http.get(), base_url)]
 
 
-async def with_local_models(room: Room, http: httpx.AsyncClient, base_url: str = OLLAMA_URL) -> Room:
+async def _listening(base_url: str) -> bool:
+    address = urlsplit(base_url)
+    port = address.port or (443 if address.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(address.hostname, port), PROBE_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    return True
+
+
+async def with_local_models(room: Room, http: SharedClient, base_url: str = OLLAMA_URL) -> Room:
     """`room` with a local Ollama's models added after its own bots; unchanged when none answers."""
     taken = {bot.name for bot in room.bots}
     added = [bot for bot in await ollama_bots(http, base_url) if bot.name not in taken]
