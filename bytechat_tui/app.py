@@ -36,22 +36,29 @@ from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
 from bytechat_tui.routing.memory import EscalationMemory, memory_path
 from bytechat_tui.state import AppState, change_state, load_state
-from bytechat_tui.ui.commands import ByteChatCommands
-from bytechat_tui.ui.dialogs.keys import KeysDialog
 from bytechat_tui.ui.history_keeper import ExportFormat, HistoryKeeper, stored_id
 from bytechat_tui.ui.keymap import app_bindings, resolve_keymap
-from bytechat_tui.ui.screens.welcome import KeyFindings, WelcomeChoice, WelcomeScreen
 from bytechat_tui.ui.themes import load_themes
 from bytechat_tui.vendors import VENDORS
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from bytechat_tui.conversation import Exchange
     from bytechat_tui.demo import DemoServer
     from bytechat_tui.storage import Hit, History
     from bytechat_tui.ui.screens.chat import ChatScreen
     from bytechat_tui.ui.screens.conversations import ConversationsScreen
+    from bytechat_tui.ui.screens.welcome import KeyFindings, WelcomeChoice
 
 FALLBACK_THEME = "bytechat-dark"
+
+
+def _palette() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens, not before the first screen."""
+    from bytechat_tui.ui.commands import ByteChatCommands
+
+    return ByteChatCommands
 
 
 class ByteChatApp(App[None], inherit_bindings=False):
@@ -63,7 +70,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
         *app_bindings(),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
-    COMMANDS = {ByteChatCommands}
+    COMMANDS = {_palette}
 
     def __init__(
         self,
@@ -152,12 +159,12 @@ class ByteChatApp(App[None], inherit_bindings=False):
         if findings.any_key:
             await self.show_chat(room)
         else:
-            await self.push_screen(WelcomeScreen(findings), self._after_welcome)
+            await self._welcome(findings)
 
     async def _welcome_if_keyless(self, room: Room) -> None:
         _, findings = await self._look_for_keys(room)
         if not findings.any_key:
-            await self.push_screen(WelcomeScreen(findings), self._after_welcome)
+            await self._welcome(findings)
 
     def _warm_up(self) -> None:
         """Once the first screen is drawn, make in a thread what the first answer will need."""
@@ -218,6 +225,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     async def _look_for_keys(self, room: Room) -> tuple[Room, KeyFindings]:
         """The keys found (keyring, environment, a local Ollama); the catalog's room gains local models."""
+        from bytechat_tui.ui.screens.welcome import KeyFindings
+
         entries = await asyncio.to_thread(self.key_store.list)
         any_key = any(entry.found is not None for entry in entries)
         local: list[Bot] = []
@@ -290,7 +299,14 @@ class ByteChatApp(App[None], inherit_bindings=False):
                 conversation.set_enabled(bot.name, False)
         return conversation
 
+    async def _welcome(self, findings: KeyFindings) -> None:
+        from bytechat_tui.ui.screens.welcome import WelcomeScreen
+
+        await self.push_screen(WelcomeScreen(findings), self._after_welcome)
+
     def _after_welcome(self, choice: WelcomeChoice | None) -> None:
+        from bytechat_tui.ui.dialogs.keys import KeysDialog
+
         if choice == "demo":
             self.run_worker(self.open_demo(), group="rooms", exclusive=True)
         elif choice == "keys":
@@ -309,7 +325,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
             if findings.any_key:
                 await self.show_chat(room)
             else:
-                await self.push_screen(WelcomeScreen(findings), self._after_welcome)
+                await self._welcome(findings)
 
         self.run_worker(next_screen(), group="rooms", exclusive=True)
 
@@ -509,6 +525,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
         return None if found is None else found.secret
 
     def action_manage_keys(self) -> None:
+        from bytechat_tui.ui.dialogs.keys import KeysDialog
+
         if isinstance(self.screen, KeysDialog):
             return
         room = self.conversation.room if self.conversation is not None else self._room
