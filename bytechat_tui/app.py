@@ -311,7 +311,7 @@ class ByteChatApp(App[None], inherit_bindings=False):
             self.run_worker(self.open_demo(), group="rooms", exclusive=True)
         elif choice == "keys":
             self.push_screen(KeysDialog(self.key_store, self._room, self.http), self._after_first_keys)
-        else:
+        elif self.chat is None:  # else the welcome came on top of the chat, which stays as it was
             assert self._room is not None
             self.run_worker(self.show_chat(self._room), group="rooms", exclusive=True)
 

@@ -351,7 +351,13 @@ async def test_a_configured_room_opens_first_and_the_welcome_follows_when_no_key
     async with app.run_test(size=SIZE) as pilot:
         # The chat first (the keyring is read after the first screen), then the welcome on top of it.
         await until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
-        assert app.chat is not None and app.chat.conversation.room.name == "main"
+        chat = app.chat
+        assert chat is not None and chat.conversation.room.name == "main"
+        conversation = chat.conversation
+        await pilot.press("escape")  # continue: back to the same chat, the same conversation
+        await until(pilot, lambda: app.screen is chat)
+        await pilot.pause()
+        assert app.screen_stack[-1] is chat and chat.conversation is conversation
 
 
 @pilot_test
