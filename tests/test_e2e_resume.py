@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_system
-from tmux import bytechat_env, Terminal, terminal, tmux_available
+from tmux import Terminal, bytechat_env, terminal, tmux_available
 
 from bytechat_tui.conversation import ExchangeState
 from bytechat_tui.storage import History

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require_system
-from tmux import bytechat_env, Cell, Terminal, terminal, tmux_available
+from tmux import Cell, Terminal, bytechat_env, terminal, tmux_available
 
 _SCRIPT = Path(sys.executable).with_name("bytechat")
 BYTECHAT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "bytechat_tui"]

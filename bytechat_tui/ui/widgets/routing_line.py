@@ -98,6 +98,8 @@ class RoutingLine(Widget):
     def __init__(self, route: Route) -> None:
         super().__init__()
         self.route = route
+        self._height_for: tuple[tuple[object, ...], int] | None = None
+        """The height last measured, with what it was measured for."""
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -108,7 +110,12 @@ class RoutingLine(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # The summary is fitted to the width it gets (see `_summary`): its height is measured on that.
-        return self._content(width).get_height(self.styles, width) if width else 0
+        # Kept until the line or the width changes: the log is laid out at every append of a
+        # streaming answer, and every routing line in it asked again.
+        key = (width, self.state, self.reply, self.retry_note, self.thinking)
+        if self._height_for is None or self._height_for[0] != key:
+            self._height_for = (key, self._content(width).get_height(self.styles, width) if width else 0)
+        return self._height_for[1]
 
     def _content(self, width: int) -> Content:
         state, reply = self.state, self.reply
