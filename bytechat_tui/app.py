@@ -126,7 +126,6 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     async def on_mount(self) -> None:
         self.set_keymap(self._keymap_overrides)
-        self.call_after_refresh(self._warm_up)
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12, markup=False)
         # On this thread: opening the history is a few milliseconds of CPU (WAL, no fsync), and
@@ -134,6 +133,17 @@ class ByteChatApp(App[None], inherit_bindings=False):
         # ~10 ms later, and later still at the slow end.
         self.history_keeper.open()
         self._history_opened()
+        # Not awaited here: on_mount runs inside Textual's start-up batch, where a frame is laid out
+        # but never written, so the first written frame held only what changed after it (the input
+        # came one refresh, 1/60 s, later). Opened after the batch, the first frame is whole.
+        self.call_later(self._open_first_screen)
+
+    async def _open_first_screen(self) -> None:
+        await self._show_first_screen()
+        self.call_after_refresh(self._warm_up)
+
+    async def _show_first_screen(self) -> None:
+        """The demo, or the chat of the room found (the welcome over it when no key is found)."""
         if self.demo:
             await self.open_demo()
             return
