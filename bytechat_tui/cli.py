@@ -116,11 +116,11 @@ def launch(demo: bool = False, room: str | None = None) -> int:
     gc.disable()
     try:
         from bytechat_tui.config import load_config
-        from bytechat_tui.demo import DEMO_ROOM_NAME
+        from bytechat_tui.demo import names_demo_room
         from bytechat_tui.room import Room, load_room
 
         opened: Room | None = None
-        if room == DEMO_ROOM_NAME and room not in load_config().rooms:
+        if names_demo_room(room, load_config()):
             demo = True
         elif room is not None:
             opened = load_room(room)

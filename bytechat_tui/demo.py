@@ -24,11 +24,14 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bytechat_tui.pricing.catalog import ModelInfo, load_catalog
 from bytechat_tui.room import Room, catalog_bot
 from bytechat_tui.tokens import estimate_tokens
+
+if TYPE_CHECKING:
+    from bytechat_tui.config import Config
 
 DEMO_LABEL = "DEMO"
 DEMO_ROOM_NAME = "demo"
@@ -44,8 +47,15 @@ DEMO_MODELS = (
 """Bot name and the catalog model whose price, tier and context window it copies: tiers 1, 3 and 5."""
 
 
-def demo_room(base_url: str) -> Room:
-    """The demo room, its bots answered by the `DemoServer` at `base_url` (".../v1"); no key needed."""
+def names_demo_room(name: str | None, config: Config) -> bool:
+    """`--room demo` is the demo room, unless the config has a room of its own by that name."""
+    return name == DEMO_ROOM_NAME and name not in config.rooms
+
+
+def demo_room(base_url: str | None) -> Room:
+    """The demo room, its bots answered by the `DemoServer` at `base_url` (".../v1"); no key needed.
+
+    None gives a room to route in only (`bytechat route --room demo`): prices, tiers, no server."""
     bots = []
     for name, model in DEMO_MODELS:
         bot = catalog_bot(name, _catalog_entry(model))

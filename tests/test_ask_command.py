@@ -220,3 +220,13 @@ def test_ctrl_c_stops_cleanly_keeping_what_was_printed(room: Room) -> None:
         _room, (exchange,) = history.load_conversation(history.conversations()[0].id)
     assert (exchange.text, exchange.answer, exchange.state.value) == ("tell me a story", "Once upon a time", "cut")
     assert exchange.reply is not None and exchange.reply.error is None
+
+
+def test_room_demo_is_answered_offline_by_the_demo_server(room: Room) -> None:
+    result = ask(room, "--room", "demo", "--json", "--no-history", "write a haiku about rain", key=None)
+
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["bot"] == "demo-lite" and outcome["error"] is None
+    assert "Demo answer" in outcome["text"] and outcome["cost_usd"] > 0
+    assert not (room.cheap.requests or room.mid.requests or room.dear.requests)

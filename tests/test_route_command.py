@@ -65,3 +65,22 @@ def test_the_message_can_come_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys
 def test_an_empty_message_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "route", "   ")
     assert code == 1 and "empty" in err
+
+
+def test_room_demo_routes_in_the_demo_room_unless_the_config_has_a_room_of_that_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "route", "--json", "--room", "demo", "hi")
+    decision = json.loads(out)
+    assert code == 0 and err == ""
+    assert decision["room"] == "demo" and decision["bot"] == "demo-lite"
+    assert decision["strongest"]["bot"] == "demo-frontier"
+
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[rooms.demo]\nbots = ["haiku"]\n[bots.haiku]\nprovider = "anthropic"\nmodel = "claude-haiku-5-5"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "route", "--json", "--room", "demo", "hi")
+    assert code == 0 and json.loads(out)["bot"] == "haiku"

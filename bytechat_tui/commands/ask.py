@@ -38,7 +38,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "text", nargs="*", metavar="TEXT", help='the message; "-", or nothing with a pipe, reads it from stdin'
     )
-    parser.add_argument("--room", metavar="NAME", help="room of config.toml to ask (default: its default_room)")
+    parser.add_argument("--room", metavar="NAME", help='room of config.toml to ask (default: its default_room); "demo" is the demo room, answered offline')
     parser.add_argument("--bot", metavar="NAME", help="send to this bot of the room instead of routing")
     parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object at the end")
     parser.add_argument(
@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from bytechat_tui.config import load_config
+    from bytechat_tui.demo import demo_room, names_demo_room
     from bytechat_tui.room import load_room
     from bytechat_tui.routing.router import split_forced
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bot:
         text = f"@{args.bot} {split_forced(text)[1]}"  # --bot wins over an @name the text starts with
     config = load_config()
-    room = load_room(args.room, config)
+    room = demo_room(None) if names_demo_room(args.room, config) else load_room(args.room, config)
     recorder = None if args.no_history else _recorder(room.name)
     output = _Output(as_json=args.json, recorder=recorder)
     try:
@@ -105,6 +106,7 @@ async def _ask(
     room: Room, text: str, output: _Output, recorder: HistoryRecorder | None, strongest_share: float | None
 ) -> Exchange:
     from bytechat_tui.conversation import Conversation
+    from bytechat_tui.demo import DemoServer, demo_room
     from bytechat_tui.keys import KeyStore, Secret
     from bytechat_tui.providers.discovery import with_local_models
     from bytechat_tui.providers.shared_client import SharedClient
@@ -117,14 +119,19 @@ async def _ask(
         return None if found is None else found.secret
 
     http = SharedClient()
+    demo_server = DemoServer() if room.origin == "demo" else None
     try:
-        if room.origin == "default":
+        if demo_server is not None:
+            room = demo_room(await demo_server.start())
+        elif room.origin == "default":
             room = await with_local_models(room, http)
         chat = Conversation(room, key_for, http=http, recorder=recorder, strongest_share=strongest_share)
         output.exchange = chat.plan(text)  # kept in the history before it is sent
         return await chat.run(output.exchange, output.changed)
     finally:
         await http.aclose()
+        if demo_server is not None:
+            await demo_server.stop()
 
 
 class _Output:

@@ -19,13 +19,14 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "Start the text with @bot to force a bot.",
     )
     parser.add_argument("text", nargs="+", metavar="TEXT", help='the message ("-" reads it from stdin)')
-    parser.add_argument("--room", metavar="NAME", help="room of config.toml to route in (default: its default_room)")
+    parser.add_argument("--room", metavar="NAME", help='room of config.toml to route in (default: its default_room); "demo" is the demo room')
     parser.add_argument("--json", action="store_true", help="print the decision as one JSON object")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bytechat_tui.config import load_config
+    from bytechat_tui.demo import demo_room, names_demo_room
     from bytechat_tui.room import load_room
     from bytechat_tui.routing.classifier import assess
     from bytechat_tui.routing.dial import thresholds_for
@@ -38,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
 
         raise UserError("the message is empty; give some text, or - to read it from stdin")
     config = load_config()
-    room = load_room(args.room, config)
+    if names_demo_room(args.room, config):
+        room = demo_room(None)
+    else:
+        room = load_room(args.room, config)
     if room.origin == "default":
         from bytechat_tui.locations import config_file
 
