@@ -47,6 +47,11 @@ class ExchangeState(Enum):
 ENDED = frozenset({ExchangeState.DONE, ExchangeState.CUT, ExchangeState.FAILED})
 
 
+ESCALATED = "escalated with r: the strongest bot"
+ASKED_AGAIN = "asked again with r: already the strongest tier"
+"""The why of an `r` on an answer from the room's top tier: the same tier answers once more."""
+
+
 @dataclass(eq=False)
 class Exchange:
     """One user message and the answer to it, or an escalation's second answer to the same message."""
@@ -70,6 +75,11 @@ class Exchange:
     def bot(self) -> Bot:
         """The bot answering: the route's choice until a failover or the end says otherwise."""
         return self.reply.bot if self.reply is not None else self.route.chosen.bot
+
+    @property
+    def asked_again(self) -> bool:
+        """An `r` on an answer that came from the top tier already: a second answer, not a stronger one."""
+        return self.escalation_of is not None and self.route.why == ASKED_AGAIN
 
 
 ChangeListener = Callable[[Exchange, Event | None], None]
@@ -143,17 +153,20 @@ class Conversation:
         target = exchange or next((e for e in reversed(self.exchanges) if e.state in ENDED), None)
         if target is None:
             raise UserError("there is no answer to escalate yet")
+        from bytechat_tui.routing.dial import top_tier
         from bytechat_tui.routing.router import route
 
         original = self._original(target)
-        if self.memory is not None and original.escalation_of is None and not self._escalated(original):
+        # An answer from the top tier already says nothing about routing: it is asked again, not escalated.
+        again = original.bot.tier >= top_tier(self.room)
+        if self.memory is not None and not again and original.escalation_of is None and not self._escalated(original):
             self.memory.remember(original.text, escalated=True)
         before = self.exchanges[: self.exchanges.index(original)]
         decision = self._route(original.text, None, before)
         strongest = decision.strongest
         escalated = replace(
             route(decision.assessment, self.room, forced=strongest.bot.name),
-            why="escalated with r: the strongest bot",
+            why=ASKED_AGAIN if again else ESCALATED,
         )
         exchange = Exchange(id=self._next_id(), text=original.text, route=escalated, escalation_of=original.id)
         self._add(exchange)

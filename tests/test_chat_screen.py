@@ -261,6 +261,23 @@ def test_r_asks_the_strongest_bot_labelled_under_the_answer_and_the_next_message
     run(scenario)
 
 
+def test_r_on_an_answer_from_the_strongest_bot_is_labelled_as_asked_again() -> None:
+    async def scenario() -> None:
+        async with demo_chat() as (app, pilot):
+            await send(pilot, f"@{FRONTIER} What is the capital of France?")
+            await answered(pilot, app, 1)
+            first = app.conversation.exchanges[0]
+            answer_widget(app, first).focus()
+            await pilot.press("r")
+            await answered(pilot, app, 2)
+            again = app.conversation.exchanges[1]
+            assert again.escalation_of == first.id and again.bot.name == FRONTIER
+            label = answer_widget(app, again).query_one(".answer--escalation").render().plain
+            assert label == "↻ asked gpt-6-astra (DEMO) again (already the strongest)"
+
+    run(scenario)
+
+
 def test_r_with_the_input_focused_types_an_r_and_escalates_nothing() -> None:
     async def scenario() -> None:
         async with demo_chat() as (app, pilot):

@@ -100,7 +100,7 @@ def test_a_conversation_teaches_the_memory_with_r_and_with_answers_let_stand(ser
     memory = EscalationMemory()
     chat = conversation(cheap, strong, memory=memory)
     asyncio.run(chat.run(chat.plan("summarise this email from my landlord about the rent")))
-    asyncio.run(chat.run(chat.plan("my rust borrow checker complains about a struct holding a reference")))
+    asyncio.run(chat.run(chat.plan("@mini my rust borrow checker complains about a struct holding a reference")))
     assert len(memory) == 1  # the summary was let stand when the next message came
     asyncio.run(chat.run(chat.plan_escalation()))
     assert len(memory) == 2
@@ -108,3 +108,16 @@ def test_a_conversation_teaches_the_memory_with_r_and_with_answers_let_stand(ser
     assert len(memory) == 2  # an escalated message is not also counted as accepted
     up = chat.estimate("the rust borrow checker rejects my struct holding a reference")
     assert "like 1 message you escalated" in up.assessment.reasons
+
+
+def test_r_on_an_answer_from_the_top_tier_asks_it_again_and_teaches_nothing(servers) -> None:  # noqa: F811
+    cheap, strong = servers
+    strong.queue(answer("A first proof."), answer("A second proof."))
+    memory = EscalationMemory()
+    chat = conversation(cheap, strong, memory=memory)
+    asyncio.run(chat.run(chat.plan("@opus prove that there are infinitely many primes")))
+
+    again = chat.plan_escalation()
+    assert again.bot.name == "opus" and again.asked_again and "already the strongest" in again.route.why
+    asyncio.run(chat.run(again))
+    assert again.answer == "A second proof." and len(memory) == 0

@@ -95,7 +95,8 @@ class Answer(Widget, can_focus=True):
         from bytechat_tui.ui.widgets.answer_part import AnswerPart
 
         if self.exchange.escalation_of is not None:
-            label = f"↑ escalated to {bot_label(self.exchange.route.chosen.bot)}"
+            bot = bot_label(self.exchange.route.chosen.bot)
+            label = f"↻ asked {bot} again (already the strongest)" if self.exchange.asked_again else f"↑ escalated to {bot}"
             yield Static(Content(label), classes="answer--escalation")
         self._parts = [AnswerPart(self._shown, open_links=False)]
         yield self._parts[0]
