@@ -33,7 +33,7 @@ from bytechat_tui.keys import KeyStore, Secret, env_key
 from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots, with_local_models
 from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.replies import key_name, needs_key
-from bytechat_tui.room import DEFAULT_ROOM_NAME, Bot, Room, load_room
+from bytechat_tui.room import DEFAULT_ROOM_NAME, DEMO_ROOM_NAME, Bot, Room, load_room, names_demo_room
 from bytechat_tui.routing.memory import EscalationMemory, memory_path
 from bytechat_tui.state import AppState, change_state, load_state
 from bytechat_tui.ui.history_keeper import ExportFormat, HistoryKeeper, stored_id
@@ -361,8 +361,6 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     def room_names(self) -> list[str]:
         """The rooms the palette offers: the config's (or the catalog's default room), and the demo."""
-        from bytechat_tui.demo import DEMO_ROOM_NAME
-
         return list(dict.fromkeys([*(self.config.rooms or [DEFAULT_ROOM_NAME]), DEMO_ROOM_NAME]))
 
     async def switch_room(self, name: str) -> None:
@@ -379,12 +377,12 @@ class ByteChatApp(App[None], inherit_bindings=False):
 
     async def _room_named(self, name: str) -> Room:
         """The room `name` as it is now: the one open, the demo, the config's; UserError if there is none."""
-        from bytechat_tui.demo import DEMO_ROOM_NAME, demo_room
+        from bytechat_tui.demo import demo_room
 
         current = self.conversation.room if self.conversation is not None else self._room
         if current is not None and current.name == name:
             return current
-        if name == DEMO_ROOM_NAME and name not in self.config.rooms:
+        if names_demo_room(name, self.config):
             return demo_room(await self._demo_url())
         room = load_room(name)
         return (await self._look_for_keys(room))[0] if room.origin == "default" else room

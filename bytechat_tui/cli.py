@@ -116,8 +116,7 @@ def launch(demo: bool = False, room: str | None = None) -> int:
     gc.disable()
     try:
         from bytechat_tui.config import load_config
-        from bytechat_tui.demo import names_demo_room
-        from bytechat_tui.room import Room, load_room
+        from bytechat_tui.room import Room, load_room, names_demo_room
 
         opened: Room | None = None
         if names_demo_room(room, load_config()):

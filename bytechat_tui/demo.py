@@ -24,17 +24,13 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bytechat_tui.pricing.catalog import ModelInfo, load_catalog
-from bytechat_tui.room import Room, catalog_bot
+from bytechat_tui.room import DEMO_ROOM_NAME, Room, catalog_bot
 from bytechat_tui.tokens import estimate_tokens
 
-if TYPE_CHECKING:
-    from bytechat_tui.config import Config
-
 DEMO_LABEL = "DEMO"
-DEMO_ROOM_NAME = "demo"
 DEFAULT_TOKENS_PER_SECOND = 150.0
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """Larger than any paste the chat accepts (1 MB) with its history."""
@@ -45,11 +41,6 @@ DEMO_MODELS = (
     ("demo-frontier", "gpt-6-astra"),
 )
 """Bot name and the catalog model whose price, tier and context window it copies: tiers 1, 3 and 5."""
-
-
-def names_demo_room(name: str | None, config: Config) -> bool:
-    """`--room demo` is the demo room, unless the config has a room of its own by that name."""
-    return name == DEMO_ROOM_NAME and name not in config.rooms
 
 
 def demo_room(base_url: str | None) -> Room:

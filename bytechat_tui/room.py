@@ -20,6 +20,8 @@ from bytechat_tui.vendors import VENDORS
 
 DEFAULT_ROOM_NAME = "default"
 """The name of the room built from the catalog, used when the config defines none."""
+DEMO_ROOM_NAME = "demo"
+"""The demo's room (`bytechat_tui.demo`), unless the config has a room of its own by that name."""
 
 UNKNOWN_CONTEXT_WINDOW = 8192
 """Context window assumed for a model the catalog does not know: small, so routing stays safe."""
@@ -89,6 +91,11 @@ def catalog_bot(name: str, info: ModelInfo, config: Config | None = None) -> Bot
     """A bot for a catalog model, with the config's `[models."id"]` corrections applied."""
     override = config.models.get(info.id) if config is not None else None
     return _bot(name, info.provider, info.id, _merge(_catalog_facts(info), override))
+
+
+def names_demo_room(name: str | None, config: Config) -> bool:
+    """`--room demo` (or the palette's "demo") is the demo room, unless the config has a room so named."""
+    return name == DEMO_ROOM_NAME and name not in config.rooms
 
 
 def load_room(name: str | None = None, config: Config | None = None) -> Room:
