@@ -103,6 +103,8 @@ _LABELS: dict[str, str] = {
     "choice_negation": "negated question (not, except)",
     "choice_digits": "numeric options",
     "choice_decimals": "decimal numbers",
+    "code_names": "names the exact code or product",
+    "wordplay": "letter-level wordplay (rhymes, letters)",
 }
 
 

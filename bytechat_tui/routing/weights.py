@@ -3,53 +3,55 @@
 from __future__ import annotations
 
 # score = sigmoid(WEIGHTS · features)
-RIDGE_STRENGTH = 0.03
+RIDGE_STRENGTH = 0.01
 """Pull toward the prior, chosen by cross-validation; `fit_weights.py --check` reuses it."""
 
 WEIGHTS: tuple[float, ...] = (
-    -1.01705,  # bias
-    +2.11596,  # length
-    -0.42311,  # lines
-    +0.24681,  # code_block
-    +0.00000,  # code_lines
-    +1.75019,  # programming
-    +0.53392,  # error_trace
+    -0.61535,  # bias
+    +1.47468,  # length
+    +0.14391,  # lines
+    +0.22447,  # code_block
+    +0.13978,  # code_lines
+    +2.05149,  # programming
+    +0.38080,  # error_trace
     +0.00000,  # math_words
     +0.00000,  # math_symbols
-    +0.00324,  # numbers
+    +0.00000,  # numbers
     +0.00000,  # proof
-    -0.29644,  # reasoning
+    -0.50437,  # reasoning
     +0.00000,  # planning
-    +2.45737,  # puzzle
-    -1.17480,  # step_by_step
-    +0.25764,  # constraints
-    +0.28441,  # list_items
-    -0.17600,  # questions
+    +2.17777,  # puzzle
+    -1.24777,  # step_by_step
+    +0.06121,  # constraints
+    +0.04315,  # list_items
+    +0.02855,  # questions
     -0.00000,  # creative
     -0.00000,  # rewrite
-    -1.44932,  # lookup
-    -3.00968,  # greeting
-    +0.02362,  # non_english
-    -1.71307,  # choices
+    -1.15753,  # lookup
+    -2.59525,  # greeting
+    +0.02143,  # non_english
+    -1.84008,  # choices
     +0.00000,  # code_request
     +0.00000,  # compute_request
-    -0.81635,  # role_play
-    -1.75129,  # advice
-    -0.41241,  # writing
-    +0.51970,  # long_numbers
-    -0.41258,  # explain
-    +1.86367,  # technical_terms
-    +1.26902,  # science
-    -0.85253,  # short_message
-    -1.39193,  # word_problem
-    +2.45960,  # word_problem_fractions
-    -3.50765,  # word_problem_decimals
-    +2.00724,  # word_problem_names
-    +3.56071,  # word_problem_clauses
-    +0.55223,  # word_problem_comparisons
-    +1.46767,  # choice_negation
-    -0.94522,  # choice_digits
-    -1.11855,  # choice_decimals
+    -0.75398,  # role_play
+    -1.64824,  # advice
+    -0.44063,  # writing
+    +0.69901,  # long_numbers
+    -0.37702,  # explain
+    +1.89851,  # technical_terms
+    +1.37230,  # science
+    -0.98783,  # short_message
+    -1.88524,  # word_problem
+    +2.77771,  # word_problem_fractions
+    -4.50440,  # word_problem_decimals
+    +2.17357,  # word_problem_names
+    +4.03884,  # word_problem_clauses
+    +0.48064,  # word_problem_comparisons
+    +1.46564,  # choice_negation
+    -1.17397,  # choice_digits
+    -1.55262,  # choice_decimals
+    -1.61883,  # code_names
+    +3.37252,  # wordplay
 )
 
 # each feature's mean over the dev prompts: reasons quote what sets a message apart from these
@@ -97,112 +99,114 @@ TYPICAL: tuple[float, ...] = (
     0.06062,  # choice_negation
     0.01855,  # choice_digits
     0.00881,  # choice_decimals
+    0.09592,  # code_names
+    0.00397,  # wordplay
 )
 
 # the dev prompts' scores at each percentile (0, 1, ... 100): what the thrift-quality dial calibrates on
 SCORE_PERCENTILES: tuple[float, ...] = (
-    0.01325,
-    0.05223,
-    0.06754,
-    0.07518,
-    0.08460,
-    0.09518,
-    0.10463,
-    0.10938,
-    0.11328,
-    0.11681,
-    0.11951,
-    0.12298,
-    0.12746,
-    0.13309,
-    0.14380,
-    0.15288,
-    0.17247,
-    0.18081,
-    0.19452,
-    0.20342,
-    0.20743,
-    0.21924,
-    0.22937,
-    0.23874,
-    0.24879,
-    0.26058,
-    0.27615,
-    0.28992,
-    0.29673,
-    0.31094,
-    0.31595,
-    0.32997,
-    0.33618,
-    0.34199,
-    0.35195,
-    0.35579,
-    0.36972,
-    0.37904,
-    0.38361,
-    0.39482,
-    0.40447,
-    0.41791,
-    0.42672,
-    0.43378,
-    0.44537,
-    0.45275,
-    0.45922,
-    0.46556,
-    0.47162,
-    0.47610,
-    0.48333,
-    0.49676,
-    0.50286,
-    0.51253,
-    0.52099,
-    0.52949,
-    0.53488,
-    0.54224,
-    0.55436,
-    0.56725,
-    0.58151,
-    0.58928,
-    0.59696,
-    0.60722,
-    0.61693,
-    0.62329,
-    0.63559,
-    0.64721,
-    0.65886,
-    0.66705,
-    0.67103,
-    0.67845,
-    0.68567,
-    0.69051,
-    0.70018,
-    0.70862,
-    0.71904,
-    0.73361,
-    0.74087,
-    0.75245,
-    0.75829,
-    0.76737,
-    0.77300,
-    0.78309,
-    0.79429,
-    0.80977,
-    0.81726,
-    0.83650,
-    0.84910,
-    0.86420,
-    0.87202,
-    0.87947,
-    0.89199,
-    0.90505,
-    0.91476,
-    0.92579,
-    0.94266,
-    0.95119,
-    0.96567,
-    0.98512,
-    0.99792,
+    0.01432,
+    0.03522,
+    0.05588,
+    0.07854,
+    0.09122,
+    0.10147,
+    0.10996,
+    0.11952,
+    0.12944,
+    0.13243,
+    0.13471,
+    0.13660,
+    0.13936,
+    0.14243,
+    0.14640,
+    0.15198,
+    0.16316,
+    0.17411,
+    0.19242,
+    0.20928,
+    0.21804,
+    0.22277,
+    0.23409,
+    0.23961,
+    0.25034,
+    0.25680,
+    0.26546,
+    0.27274,
+    0.27938,
+    0.29411,
+    0.30116,
+    0.30683,
+    0.32174,
+    0.33740,
+    0.34848,
+    0.36251,
+    0.36958,
+    0.37684,
+    0.38195,
+    0.38871,
+    0.39804,
+    0.40636,
+    0.41547,
+    0.42603,
+    0.43251,
+    0.44717,
+    0.45640,
+    0.46543,
+    0.47930,
+    0.48650,
+    0.49338,
+    0.49954,
+    0.50172,
+    0.50795,
+    0.52068,
+    0.52689,
+    0.53403,
+    0.54527,
+    0.55962,
+    0.56886,
+    0.58274,
+    0.59235,
+    0.59776,
+    0.60551,
+    0.61862,
+    0.63737,
+    0.64912,
+    0.65860,
+    0.66404,
+    0.67356,
+    0.67871,
+    0.68388,
+    0.69041,
+    0.69631,
+    0.70288,
+    0.70994,
+    0.72708,
+    0.74114,
+    0.74643,
+    0.76063,
+    0.76459,
+    0.77051,
+    0.77758,
+    0.78970,
+    0.79748,
+    0.81342,
+    0.82270,
+    0.83085,
+    0.84352,
+    0.84917,
+    0.86447,
+    0.87662,
+    0.88791,
+    0.90378,
+    0.91028,
+    0.92207,
+    0.94115,
+    0.95847,
+    0.96704,
+    0.98569,
+    0.99776,
 )
 
 # score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)
-TIER_THRESHOLDS: tuple[float, ...] = (0.2074, 0.4527, 0.6710, 0.8491)
+TIER_THRESHOLDS: tuple[float, ...] = (0.2180, 0.4472, 0.6787, 0.8435)

@@ -104,6 +104,9 @@ PRIOR: dict[str, tuple[float, str]] = {
     "choice_negation": (0.0, ""),
     "choice_digits": (0.0, ""),
     "choice_decimals": (0.0, ""),
+    # Chat requests only (zero in word problems and multiple-choice questions).
+    "code_names": (0.0, ""),
+    "wordplay": (0.05, "+"),
 }
 
 
