@@ -77,3 +77,23 @@ def test_keywords_are_found_next_to_punctuation_digits_and_other_scripts() -> No
     assert named("日本語でpythonの質問")["programming"] > 0
     assert named("C++ or C#?")["programming"] > 0
     assert named("A. I do not\nB. no\nC. yes\nD. isn't\nWhich?")["choice_negation"] > 0
+
+
+def test_naming_the_exact_code_or_product_is_marked_but_a_function_in_mathematics_is_not() -> None:
+    naming = (
+        "why does my parse_args() return None in python",  # snake_case
+        "my getUser call hangs on the second request",  # a case change inside a word
+        "write a JavaScript function that debounces input",  # a product name
+        "the script crashes in load(path) with a KeyError",  # a call, among programming words
+    )
+    for text in naming:
+        assert named(text)["code_names"] == 1.0, text
+    for text in ("prove that sqrt(2) is irrational", "explain how hash tables work", "hi"):
+        assert named(text)["code_names"] == 0.0, text
+
+
+def test_wordplay_is_marked_and_both_chat_signals_are_off_in_exam_questions() -> None:
+    assert named("give me an anagram of listen")["wordplay"] == 1.0
+    assert named("write a cover letter for a data analyst job")["wordplay"] == 0.0
+    exam = "Which of these is not a camelCase name or an anagram?\nA. getUser\nB. x_y\nC. silent\nD. none"
+    assert named(exam)["code_names"] == named(exam)["wordplay"] == 0.0
