@@ -33,12 +33,14 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 No word boundaries: they make the scan three times slower, and a run of capitals inside a word
 (HTTPServer) is a technical term too."""
 _SNAKE_CASE = re.compile(r"[a-z0-9]_[a-z0-9]")
-_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_CASE_BYTES = bytes(0x61 if 0x61 <= byte <= 0x7A else 0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
+"""Lower-case letters become "a", capitals "A", all else a space: a case change inside a word is
+then `b"aA"`, found three times faster than by a regular expression."""
 _CALL = re.compile(r"[A-Za-z_]\w\w\(")
 """snake_case, a case change inside a word (getUser, and product names: JavaScript, PyTorch,
-iPhone) or a call `name(`: the message names exactly what it is about. Three searches, not one
-alternation: four times faster, and `_` and `(` are looked for first. No word boundaries (see
-`_ACRONYM`). Only the case change alone, without the product names, lost most of the signal."""
+iPhone) or a call `name(`: the message names exactly what it is about. Looked for one at a time,
+`_` and `(` first: four times faster than one alternation. A case change only at the start of a
+word (getUser but not iPhone) lost most of the signal."""
 _CHOICE_MARKERS = ("\na.", "\nb.", "\nc.", "\nd.", "\na)", "\nb)", "\nc)", "\nd)")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•]|[a-e][.)])\s", re.MULTILINE)
 _CODE_LINE = re.compile(
@@ -278,7 +280,7 @@ def extract(text: str, tokens: int) -> Features:
         1.0 if tokens <= SHORT_MESSAGE_TOKENS else 0.0,
         *_word_problem(window, hits, numbers, is_word_problem),
         *_choice_question(window, words, numbers, digits, is_choice),
-        *_chat_request(window, hits, is_choice or is_word_problem),
+        *_chat_request(window, encoded, hits, is_choice or is_word_problem),
     )
     return Features(values=values, numbers=len(numbers), code_lines=code_lines, follow_up=follow_up)
 
@@ -310,7 +312,7 @@ def _choice_question(
     )
 
 
-def _chat_request(window: str, hits: frozenset[bytes], exam: bool) -> tuple[float, ...]:
+def _chat_request(window: str, encoded: bytes, hits: frozenset[bytes], exam: bool) -> tuple[float, ...]:
     """Signals of an open chat request, off in word problems and multiple-choice questions.
 
     `code_names`: the message names exactly the code or product it is about (parse_args, getUser,
@@ -323,7 +325,7 @@ def _chat_request(window: str, hits: frozenset[bytes], exam: bool) -> tuple[floa
     return (
         1.0
         if ("_" in window and _SNAKE_CASE.search(window))
-        or _CAMEL_CASE.search(window)
+        or b"aA" in encoded.translate(_CASE_BYTES)
         or ("(" in window and hits & PROGRAMMING and _CALL.search(window))
         else 0.0,
         1.0 if hits & WORDPLAY else 0.0,
