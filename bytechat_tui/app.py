@@ -19,7 +19,6 @@ import asyncio
 import gc
 import importlib
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import App
@@ -30,7 +29,7 @@ from bytechat_tui.config import Config, load_config
 from bytechat_tui.conversation import Conversation
 from bytechat_tui.errors import UserError
 from bytechat_tui.keys import KeyStore, Secret, env_key
-from bytechat_tui.providers.discovery import OLLAMA_URL, ollama_bots, with_local_models
+from bytechat_tui.providers.discovery import OLLAMA_URL, joined, ollama_bots, with_local_models
 from bytechat_tui.providers.shared_client import SharedClient
 from bytechat_tui.replies import key_name, needs_key
 from bytechat_tui.room import DEFAULT_ROOM_NAME, DEMO_ROOM_NAME, Bot, Room, load_room, names_demo_room
@@ -242,9 +241,8 @@ class ByteChatApp(App[None], inherit_bindings=False):
         local: list[Bot] = []
         if room.origin == "default" or not any_key:
             local = await ollama_bots(self.http, self._ollama_url)
-        if room.origin == "default" and local:
-            taken = {bot.name for bot in room.bots}
-            room = replace(room, bots=room.bots + tuple(bot for bot in local if bot.name not in taken))
+        if room.origin == "default":
+            room = joined(room, local)
         findings = KeyFindings(
             entries=entries,
             keyring_problem=self.key_store.problem,

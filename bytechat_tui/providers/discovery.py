@@ -63,8 +63,13 @@ async def _listening(base_url: str) -> bool:
 
 async def with_local_models(room: Room, http: SharedClient, base_url: str = OLLAMA_URL) -> Room:
     """`room` with a local Ollama's models added after its own bots; unchanged when none answers."""
+    return joined(room, await ollama_bots(http, base_url))
+
+
+def joined(room: Room, local: list[Bot]) -> Room:
+    """`room` with the `local` bots it does not already have by name added after its own."""
     taken = {bot.name for bot in room.bots}
-    added = [bot for bot in await ollama_bots(http, base_url) if bot.name not in taken]
+    added = [bot for bot in local if bot.name not in taken]
     return replace(room, bots=room.bots + tuple(added)) if added else room
 
 
