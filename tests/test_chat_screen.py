@@ -273,7 +273,7 @@ def test_r_on_an_answer_from_the_strongest_bot_is_labelled_as_asked_again() -> N
             again = app.conversation.exchanges[1]
             assert again.escalation_of == first.id and again.bot.name == FRONTIER
             label = answer_widget(app, again).query_one(".answer--escalation").render().plain
-            assert label == "↻ asked gpt-6-astra (DEMO) again (already the strongest)"
+            assert label == "↻ asked again: gpt-6-astra (DEMO) (already the strongest tier)"
 
     run(scenario)
 

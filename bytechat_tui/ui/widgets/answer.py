@@ -96,7 +96,7 @@ class Answer(Widget, can_focus=True):
 
         if self.exchange.escalation_of is not None:
             bot = bot_label(self.exchange.route.chosen.bot)
-            label = f"↻ asked {bot} again (already the strongest)" if self.exchange.asked_again else f"↑ escalated to {bot}"
+            label = f"↻ asked again: {bot} (already the strongest tier)" if self.exchange.asked_again else f"↑ escalated to {bot}"
             yield Static(Content(label), classes="answer--escalation")
         self._parts = [AnswerPart(self._shown, open_links=False)]
         yield self._parts[0]
