@@ -99,18 +99,19 @@ def test_the_log_follows_a_streaming_answer_until_the_user_scrolls_up() -> None:
                 await send(pilot, "Write a python function that counts words")
             await answered(pilot, app, 2)
             assert app.demo_server is not None
-            app.demo_server.tokens_per_second = 60
+            app.demo_server.tokens_per_second = 40
             await send(pilot, "@demo-frontier Write a python function that counts words")
             start = log.max_scroll_y
             await wait_until(
                 pilot, lambda: log.max_scroll_y > start + 3 and log.scroll_y == log.max_scroll_y, "the view followed"
             )
             # The user scrolls up to read: the view stays where they put it while the answer grows.
-            for _ in range(3):
-                log.scroll_up(animate=False)
+            # (Well clear of the end: Textual anchors again when a streamed block is laid out a
+            # line shorter for a moment, which closes a one-line gap, as CI once saw.)
+            log.scroll_to(y=log.scroll_y - 10, animate=False, immediate=True)
             await pilot.pause()
             held, grown = log.scroll_y, log.max_scroll_y
-            assert held < grown
+            assert held < grown - 5
             await wait_until(pilot, lambda: log.max_scroll_y > grown + 3, "the answer grew")
             assert log.scroll_y == held
             assert app.conversation.exchanges[-1].state is ExchangeState.STREAMING
@@ -118,7 +119,7 @@ def test_the_log_follows_a_streaming_answer_until_the_user_scrolls_up() -> None:
             log.scroll_end(animate=False)
             await pilot.pause()
             end = log.max_scroll_y
-            await wait_until(pilot, lambda: log.max_scroll_y > end + 3 and log.scroll_y == log.max_scroll_y, "following again")
+            await wait_until(pilot, lambda: log.max_scroll_y > end and log.scroll_y == log.max_scroll_y, "following again")
             app.demo_server.tokens_per_second = math.inf
             await answered(pilot, app, 3)
 
