@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,10 +71,8 @@ def test_a_conversation_from_an_earlier_run_resumes_and_escalates() -> None:
         resumed = second.wait_until(lambda screen: CHEAP_LINE.search(flat(screen)), "shows the resumed chat")
         assert QUESTION in resumed and "Conversations" not in resumed
         assert line.group(0) in flat(resumed)  # the same routing line as when it was answered
-        # From the input to the latest answer, then re-ask the strongest bot. Esc alone: a key sent
-        # within Textual's 0.1 s escape wait would arrive as Alt+key, as for a person that fast.
-        second.press("Escape")
-        time.sleep(0.3)
+        # From the input to the latest answer, then re-ask the strongest bot.
+        second.escape()
         second.press("r")
         escalated = second.wait_until(
             lambda screen: STRONG_LINE.search(flat(screen)), "shows the escalation's routing line", ANSWER_S

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,14 +84,6 @@ def answer_text(screen: str) -> str:
     ends = [found.start() for found in routing_lines(screen)] + [text.find(" streaming…")]
     end = min((at for at in ends if at > start), default=-1)
     return text[start:end] if start >= 0 and end > start else ""
-
-
-def escape(terminal: Terminal) -> None:
-    """Press Esc alone: a terminal sends it as the byte that also starts every escape sequence, so
-    the app knows it for the Esc key only once nothing follows for a moment (Textual waits 0.1 s);
-    a key sent sooner would arrive as Alt+key, as it would for a person typing that fast."""
-    terminal.press("Escape")
-    time.sleep(0.3)
 
 
 def sent(terminal: Terminal, text: str) -> None:
@@ -183,7 +174,7 @@ def test_r_re_asks_the_strongest_bot_and_labels_the_escalation(demo: Terminal) -
     first = demo.wait_until(lambda s: routing_lines(s), "showed the first routing line", ANSWER)
     assert routing_lines(first)[0]["bot"] != "gpt-6-astra"
 
-    escape(demo)  # leave the input: r is a key of the chat, not a letter
+    demo.escape()  # leave the input: r is a key of the chat, not a letter
     demo.press("r")
     screen = demo.wait_for("↑ escalated to gpt-6-astra (DEMO)")
     screen = demo.wait_until(lambda s: len(routing_lines(s)) == 2, "showed the escalation's routing line", ANSWER)
@@ -201,7 +192,7 @@ def test_r_re_asks_the_strongest_bot_and_labels_the_escalation(demo: Terminal) -
 def test_esc_stops_a_long_answer_and_keeps_what_arrived_marked_as_cut(demo: Terminal) -> None:
     sent(demo, LONG_PROMPT)
     demo.wait_until(lambda s: LONG_ANSWER_START in s and "streaming…" in s, "showed the answer streaming", ANSWER)
-    escape(demo)
+    demo.escape()
 
     # The routing line and the status bar are separate widgets: a frame may show one updated before the other.
     cut = flat(
@@ -252,7 +243,7 @@ def test_escape_sequences_in_a_paste_are_shown_not_obeyed(demo: Terminal) -> Non
     assert "pwned" not in demo._pane_format("#{pane_title}")
 
     # The app's own copy (y) reaches the clipboard through OSC 52 ...
-    escape(demo)
+    demo.escape()
     demo.press("y")
     demo.wait_for("Answer copied")
     copied = demo.buffers()

@@ -105,6 +105,13 @@ class Terminal:
         """Send named keys: "Enter", "Escape", "C-j", "C-p", "Up", "F1"."""
         self._tmux("send-keys", "-t", self.session, *keys)
 
+    def escape(self) -> None:
+        """Press Esc alone: a terminal sends it as the byte that also starts every escape sequence, so
+        the app knows it for the Esc key only once nothing follows for a moment (Textual waits 0.1 s);
+        a key sent sooner would arrive as Alt+key, as it would for a person typing that fast."""
+        self.press("Escape")
+        time.sleep(0.3)
+
     def paste(self, text: str) -> None:
         """Paste `text` as a terminal does: bytes as they are (escape sequences included), wrapped in
         bracketed-paste markers when the app asked for them, line feeds kept."""
