@@ -77,6 +77,7 @@ PROGRAMMING = _words(
     "git linux function functions class method variable compile compiler runtime async thread",
     "debug bug exception traceback stack algorithm recursion script code coding program query",
     "database server frontend backend npm pip library framework",
+    "mutex semaphore deadlock pointer pointers malloc segfault concurrency multithreading",
 )
 MATH = _words(
     "equation equations solve integral derivative matrix probability theorem lemma prime",

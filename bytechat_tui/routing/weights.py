@@ -7,51 +7,51 @@ RIDGE_STRENGTH = 0.01
 """Pull toward the prior, chosen by cross-validation; `fit_weights.py --check` reuses it."""
 
 WEIGHTS: tuple[float, ...] = (
-    -0.61535,  # bias
-    +1.47468,  # length
-    +0.14391,  # lines
-    +0.22447,  # code_block
-    +0.13978,  # code_lines
-    +2.05149,  # programming
-    +0.38080,  # error_trace
+    -0.61424,  # bias
+    +1.47233,  # length
+    +0.14756,  # lines
+    +0.22591,  # code_block
+    +0.14295,  # code_lines
+    +2.04691,  # programming
+    +0.38232,  # error_trace
     +0.00000,  # math_words
     +0.00000,  # math_symbols
     +0.00000,  # numbers
     +0.00000,  # proof
-    -0.50437,  # reasoning
+    -0.50404,  # reasoning
     +0.00000,  # planning
-    +2.17777,  # puzzle
-    -1.24777,  # step_by_step
-    +0.06121,  # constraints
-    +0.04315,  # list_items
-    +0.02855,  # questions
+    +2.17784,  # puzzle
+    -1.24769,  # step_by_step
+    +0.06309,  # constraints
+    +0.04154,  # list_items
+    +0.02433,  # questions
     -0.00000,  # creative
     -0.00000,  # rewrite
-    -1.15753,  # lookup
-    -2.59525,  # greeting
-    +0.02143,  # non_english
-    -1.84008,  # choices
+    -1.15748,  # lookup
+    -2.59530,  # greeting
+    +0.02159,  # non_english
+    -1.84063,  # choices
     +0.00000,  # code_request
     +0.00000,  # compute_request
-    -0.75398,  # role_play
-    -1.64824,  # advice
-    -0.44063,  # writing
-    +0.69901,  # long_numbers
-    -0.37702,  # explain
-    +1.89851,  # technical_terms
-    +1.37230,  # science
-    -0.98783,  # short_message
-    -1.88524,  # word_problem
-    +2.77771,  # word_problem_fractions
-    -4.50440,  # word_problem_decimals
-    +2.17357,  # word_problem_names
-    +4.03884,  # word_problem_clauses
-    +0.48064,  # word_problem_comparisons
-    +1.46564,  # choice_negation
-    -1.17397,  # choice_digits
-    -1.55262,  # choice_decimals
-    -1.61883,  # code_names
-    +3.37252,  # wordplay
+    -0.75356,  # role_play
+    -1.64872,  # advice
+    -0.43994,  # writing
+    +0.69965,  # long_numbers
+    -0.37633,  # explain
+    +1.90139,  # technical_terms
+    +1.37147,  # science
+    -0.98693,  # short_message
+    -1.88405,  # word_problem
+    +2.77780,  # word_problem_fractions
+    -4.50455,  # word_problem_decimals
+    +2.17353,  # word_problem_names
+    +4.03848,  # word_problem_clauses
+    +0.48096,  # word_problem_comparisons
+    +1.46476,  # choice_negation
+    -1.17408,  # choice_digits
+    -1.55282,  # choice_decimals
+    -1.62403,  # code_names
+    +3.37291,  # wordplay
 )
 
 # each feature's mean over the dev prompts: reasons quote what sets a message apart from these
@@ -61,7 +61,7 @@ TYPICAL: tuple[float, ...] = (
     0.10482,  # lines
     0.00509,  # code_block
     0.01621,  # code_lines
-    0.13773,  # programming
+    0.13802,  # programming
     0.00366,  # error_trace
     0.05809,  # math_words
     0.09675,  # math_symbols
@@ -105,108 +105,108 @@ TYPICAL: tuple[float, ...] = (
 
 # the dev prompts' scores at each percentile (0, 1, ... 100): what the thrift-quality dial calibrates on
 SCORE_PERCENTILES: tuple[float, ...] = (
-    0.01432,
-    0.03522,
-    0.05588,
-    0.07854,
-    0.09122,
-    0.10147,
-    0.10996,
-    0.11952,
-    0.12944,
-    0.13243,
-    0.13471,
-    0.13660,
-    0.13936,
-    0.14243,
-    0.14640,
-    0.15198,
-    0.16316,
-    0.17411,
-    0.19242,
-    0.20928,
-    0.21804,
-    0.22277,
-    0.23409,
-    0.23961,
-    0.25034,
-    0.25680,
-    0.26546,
-    0.27274,
-    0.27938,
-    0.29411,
-    0.30116,
-    0.30683,
-    0.32174,
-    0.33740,
-    0.34848,
-    0.36251,
-    0.36958,
-    0.37684,
-    0.38195,
-    0.38871,
-    0.39804,
-    0.40636,
-    0.41547,
-    0.42603,
-    0.43251,
-    0.44717,
-    0.45640,
-    0.46543,
-    0.47930,
-    0.48650,
-    0.49338,
-    0.49954,
-    0.50172,
-    0.50795,
-    0.52068,
-    0.52689,
-    0.53403,
-    0.54527,
-    0.55962,
-    0.56886,
-    0.58274,
-    0.59235,
-    0.59776,
+    0.01431,
+    0.03517,
+    0.05582,
+    0.07843,
+    0.09130,
+    0.10144,
+    0.10954,
+    0.11892,
+    0.12931,
+    0.13249,
+    0.13450,
+    0.13666,
+    0.13941,
+    0.14236,
+    0.14641,
+    0.15187,
+    0.16311,
+    0.17412,
+    0.19222,
+    0.20904,
+    0.21772,
+    0.22303,
+    0.23415,
+    0.23935,
+    0.25054,
+    0.25709,
+    0.26556,
+    0.27199,
+    0.27930,
+    0.29301,
+    0.30073,
+    0.30719,
+    0.32183,
+    0.33750,
+    0.34828,
+    0.36246,
+    0.36949,
+    0.37678,
+    0.38218,
+    0.38863,
+    0.39630,
+    0.40632,
+    0.41592,
+    0.42952,
+    0.43566,
+    0.44762,
+    0.46126,
+    0.46688,
+    0.47936,
+    0.48669,
+    0.49095,
+    0.50022,
+    0.50175,
+    0.50808,
+    0.52031,
+    0.52652,
+    0.53377,
+    0.54535,
+    0.55986,
+    0.56885,
+    0.58266,
+    0.59229,
+    0.59762,
     0.60551,
-    0.61862,
-    0.63737,
-    0.64912,
-    0.65860,
-    0.66404,
-    0.67356,
-    0.67871,
-    0.68388,
-    0.69041,
-    0.69631,
-    0.70288,
-    0.70994,
-    0.72708,
-    0.74114,
-    0.74643,
-    0.76063,
-    0.76459,
-    0.77051,
-    0.77758,
-    0.78970,
-    0.79748,
-    0.81342,
-    0.82270,
-    0.83085,
-    0.84352,
-    0.84917,
-    0.86447,
-    0.87662,
-    0.88791,
-    0.90378,
-    0.91028,
-    0.92207,
-    0.94115,
-    0.95847,
-    0.96704,
-    0.98569,
-    0.99776,
+    0.61860,
+    0.63731,
+    0.64856,
+    0.65857,
+    0.66399,
+    0.67322,
+    0.67870,
+    0.68395,
+    0.68982,
+    0.69623,
+    0.70281,
+    0.70844,
+    0.72715,
+    0.74149,
+    0.74654,
+    0.76029,
+    0.76412,
+    0.77066,
+    0.77773,
+    0.78963,
+    0.79789,
+    0.81341,
+    0.82225,
+    0.83037,
+    0.84277,
+    0.84900,
+    0.86445,
+    0.87664,
+    0.88788,
+    0.90365,
+    0.91031,
+    0.92203,
+    0.94106,
+    0.95840,
+    0.96705,
+    0.98572,
+    0.99777,
 )
 
 # score at or above each threshold needs tier 2, 3, 4, 5 (quantiles of the dev prompts' scores)
-TIER_THRESHOLDS: tuple[float, ...] = (0.2180, 0.4472, 0.6787, 0.8435)
+TIER_THRESHOLDS: tuple[float, ...] = (0.2177, 0.4476, 0.6787, 0.8428)
