@@ -94,7 +94,7 @@ _LABELS: dict[str, str] = {
     "technical_terms": "technical terms",
     "science": "science topic",
     "short_message": "short request",
-    "word_problem": "math word problem",
+    "word_problem": "numbers to work out",
     "word_problem_fractions": "fractions in a word problem",
     "word_problem_decimals": "prices or decimal amounts",
     "word_problem_names": "several people or things to track",
