@@ -98,6 +98,16 @@ def names_demo_room(name: str | None, config: Config) -> bool:
     return name == DEMO_ROOM_NAME and name not in config.rooms
 
 
+def room_for_command(name: str | None, config: Config) -> Room:
+    """`--room NAME` of a shell command: `load_room`, or the demo room (its server not started yet:
+    the command that asks starts it) where `names_demo_room`."""
+    if names_demo_room(name, config):
+        from bytechat_tui.demo import demo_room  # imported for that room only: it is a module of its own
+
+        return demo_room(None)
+    return load_room(name, config)
+
+
 def load_room(name: str | None = None, config: Config | None = None) -> Room:
     """The room to chat in: the named or configured room, or the default room when none is configured."""
     config = config if config is not None else load_config()

@@ -51,19 +51,14 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from bytechat_tui.config import load_config
-    from bytechat_tui.room import load_room, names_demo_room
+    from bytechat_tui.room import room_for_command
     from bytechat_tui.routing.router import split_forced
 
     text = _message(args)
     if args.bot:
         text = f"@{args.bot} {split_forced(text)[1]}"  # --bot wins over an @name the text starts with
     config = load_config()
-    if names_demo_room(args.room, config):
-        from bytechat_tui.demo import demo_room
-
-        room = demo_room(None)  # its server starts with the ask
-    else:
-        room = load_room(args.room, config)
+    room = room_for_command(args.room, config)  # the demo room's server starts with the ask
     recorder = None if args.no_history else _recorder(room.name)
     output = _Output(as_json=args.json, recorder=recorder)
     try:

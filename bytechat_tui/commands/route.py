@@ -26,7 +26,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bytechat_tui.config import load_config
-    from bytechat_tui.room import load_room, names_demo_room
+    from bytechat_tui.room import room_for_command
     from bytechat_tui.routing.classifier import assess
     from bytechat_tui.routing.dial import thresholds_for
     from bytechat_tui.routing.router import route, split_forced
@@ -38,12 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
         raise UserError("the message is empty; give some text, or - to read it from stdin")
     config = load_config()
-    if names_demo_room(args.room, config):
-        from bytechat_tui.demo import demo_room
-
-        room = demo_room(None)
-    else:
-        room = load_room(args.room, config)
+    room = room_for_command(args.room, config)
     if room.origin == "default":
         from bytechat_tui.locations import config_file
 
